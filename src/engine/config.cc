@@ -1,0 +1,173 @@
+#include "engine/config.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "doc/source.h"
+
+namespace kg::engine {
+namespace fs = std::filesystem;
+
+bool Config::namespace_excluded(std::string_view ns) const {
+  return std::find(excluded_namespaces.begin(), excluded_namespaces.end(), ns) != excluded_namespaces.end();
+}
+
+bool Config::path_excluded(std::string_view path) const {
+  std::string p(path);
+  for (const auto& pattern : excluded_paths) {
+    if (fnmatch(pattern.c_str(), p.c_str(), 0) == 0) return true;
+    // A pattern also matches any path below a matching directory.
+    std::string dir_pattern = pattern + "/*";
+    if (fnmatch(dir_pattern.c_str(), p.c_str(), 0) == 0) return true;
+  }
+  return false;
+}
+
+namespace {
+
+class ConfigReader {
+ public:
+  ConfigReader(std::string_view file, const rules::Catalog& catalog, ConfigResult& result)
+      : file_(file), catalog_(catalog), result_(result) {}
+
+  void read(const doc::Node& root) {
+    if (!root.is_mapping()) {
+      error(root.mark(), "the configuration must be a mapping");
+      return;
+    }
+    for (const auto& e : root.entries()) read_entry(e);
+  }
+
+  void error(doc::Mark mark, std::string message) {
+    result_.errors.push_back(doc::LoadError{doc::ErrorCode::Config, std::string(file_), mark, std::move(message)});
+  }
+
+ private:
+  std::vector<std::string> strings(const doc::Entry& e) {
+    std::vector<std::string> out;
+    if (e.value.is_null()) return out;
+    if (!e.value.is_sequence()) {
+      error(e.value.mark(), fmt::format("{}: expected a list of strings", e.key));
+      return out;
+    }
+    for (const auto& item : e.value.items()) {
+      if (!item.is_scalar() || item.is_null()) {
+        error(item.mark(), fmt::format("{}: expected a string", e.key));
+        continue;
+      }
+      out.emplace_back(item.str());
+    }
+    return out;
+  }
+
+  std::string rule_id(std::string_view key, const doc::Node& at, std::string_view field) {
+    if (const rules::RuleEntry* r = catalog_.find(key)) return std::string(r->meta->id);
+    error(at.mark(), fmt::format("{}: unknown rule '{}' (see `kubeguard rules`)", field, key));
+    return {};
+  }
+
+  std::optional<rules::Severity> severity(const doc::Node& value, std::string_view field) {
+    auto s = rules::parse_severity(value.str());
+    if (!s) error(value.mark(), fmt::format("{}: '{}' is not one of critical, high, medium, low, info", field,
+                                            value.str()));
+    return s;
+  }
+
+  void read_entry(const doc::Entry& e) {
+    Config& c = result_.config;
+    if (e.key == "failOn") {
+      if (auto s = severity(e.value, e.key)) c.fail_on = *s;
+    } else if (e.key == "disabledRules") {
+      for (const auto& item : e.value.items()) {
+        auto id = rule_id(item.str(), item, e.key);
+        if (!id.empty()) c.disabled_rules.insert(id);
+      }
+      if (!e.value.is_sequence() && !e.value.is_null()) error(e.value.mark(), "disabledRules: expected a list");
+    } else if (e.key == "severityOverrides") {
+      if (!e.value.is_mapping() && !e.value.is_null()) error(e.value.mark(), "severityOverrides: expected a mapping");
+      for (const auto& o : e.value.entries()) {
+        auto id = rule_id(o.key, o.value, e.key);
+        auto s = severity(o.value, e.key);
+        if (!id.empty() && s) c.severity_overrides[id] = *s;
+      }
+    } else if (e.key == "excludedNamespaces") {
+      c.excluded_namespaces = strings(e);
+    } else if (e.key == "excludedPaths") {
+      c.excluded_paths = strings(e);
+    } else if (e.key == "trustedRegistries") {
+      c.settings.trusted_registries = strings(e);
+    } else if (e.key == "pss") {
+      auto policy = pss::parse_policy(e.value.str());
+      if (!policy) {
+        error(e.value.mark(), fmt::format("pss: '{}' is not LEVEL[:VERSION] (e.g. restricted:v1.30)", e.value.str()));
+      } else {
+        c.settings.pss = policy;
+      }
+    } else if (e.key == "approvedSidecars") {
+      c.approved_sidecars = e.value;
+    } else if (e.key == "approvedWebhooks") {
+      c.approved_webhooks = e.value;
+    } else {
+      error(e.key_mark, fmt::format("unknown field '{}' (known: failOn, disabledRules, severityOverrides, "
+                                    "excludedNamespaces, excludedPaths, trustedRegistries, pss, "
+                                    "approvedSidecars, approvedWebhooks)",
+                                    e.key));
+    }
+  }
+
+  std::string_view file_;
+  const rules::Catalog& catalog_;
+  ConfigResult& result_;
+};
+
+}  // namespace
+
+ConfigResult parse_config(std::string_view text, std::string_view file, const rules::Catalog& catalog) {
+  ConfigResult result;
+  result.config.source = std::string(file);
+  int documents = 0;
+  ConfigReader reader(file, catalog, result);
+  doc::load_text(
+      text, file,
+      [&](doc::Document&& d) {
+        if (documents++ == 0) reader.read(d.root);
+        else reader.error(d.root.mark(), "the configuration must be a single document");
+      },
+      [&](doc::LoadError&& e) {
+        e.code = doc::ErrorCode::Config;
+        result.errors.push_back(std::move(e));
+      });
+  return result;
+}
+
+ConfigResult load_config_file(const std::string& path, const rules::Catalog& catalog) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ConfigResult result;
+    result.errors.push_back(doc::LoadError{doc::ErrorCode::Config, path, {}, "cannot open configuration file"});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path, catalog);
+}
+
+std::string find_config_upward(const std::string& start) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start, ec);
+  if (ec) return {};
+  while (true) {
+    fs::path candidate = dir / ".kubeguard.yaml";
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return {};
+    dir = dir.parent_path();
+  }
+}
+
+}  // namespace kg::engine

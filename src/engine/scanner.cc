@@ -1,0 +1,162 @@
+#include "engine/scanner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <thread>
+
+#include "doc/source.h"
+#include "engine/suppression.h"
+#include "k8s/pod_spec.h"
+
+namespace kg::engine {
+
+size_t Summary::findings() const {
+  size_t total = 0;
+  for (size_t n : by_severity) total += n;
+  return total;
+}
+
+void evaluate_object(const k8s::Object& object, const rules::Catalog& catalog, const Config& config,
+                     std::vector<rules::Finding>& out, k8s::Inventory* inventory) {
+  std::optional<k8s::PodSpecView> pod = k8s::pod_spec_of(object);
+  const k8s::PodSpecView* pod_ptr = pod ? &*pod : nullptr;
+  IgnoreList ignore = ignore_list_of(object, pod_ptr);
+  rules::ObjectContext ctx{object, pod_ptr, config.settings};
+  for (const auto& rule : catalog.rules()) {
+    if (!config.rule_enabled(rule.meta->id)) continue;
+    rules::Emitter emitter(*rule.meta, object, out);
+    size_t first = out.size();
+    if (rule.scope == rules::RuleScope::PodSpec && pod_ptr != nullptr) {
+      rule.pod(ctx, emitter);
+    } else if (rule.scope == rules::RuleScope::Object) {
+      const auto& kinds = rule.meta->kinds;
+      if (std::find(kinds.begin(), kinds.end(), object.ref.kind) != kinds.end()) rule.object(ctx, emitter);
+    }
+    for (size_t i = first; i < out.size(); ++i) apply_policy(out[i], *rule.meta, ignore, config);
+  }
+  if (inventory != nullptr) {
+    k8s::Origin origin;
+    origin.ref = object.ref;
+    origin.file = std::string(object.file);
+    origin.mark = object.root->mark();
+    origin.path = object.path_prefix.empty() ? std::string("metadata") : object.path_prefix + "metadata";
+    origin.ignored_rules = ignore.rules;
+    origin.ignore_reason = ignore.reason;
+    k8s::collect_facts(object, pod_ptr, std::move(origin), *inventory);
+  }
+}
+
+void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
+                        std::vector<rules::Finding>& out) {
+  rules::InventoryContext ctx{inventory, config.settings};
+  for (const auto& rule : catalog.rules()) {
+    if (rule.scope != rules::RuleScope::Inventory || !config.rule_enabled(rule.meta->id)) continue;
+    rules::InventoryEmitter emitter(*rule.meta, out);
+    size_t first = out.size();
+    rule.inventory(ctx, emitter);
+    for (size_t i = first; i < out.size(); ++i) {
+      const k8s::Origin& origin = *emitter.origins()[i - first];
+      IgnoreList ignore{origin.ignored_rules, origin.ignore_reason};
+      apply_policy(out[i], *rule.meta, ignore, config);
+    }
+  }
+}
+
+void summarize(ScanResult& result) {
+  Summary& s = result.summary;
+  s.errors = result.errors.size();
+  s.suppressed = 0;
+  s.by_severity = {};
+  for (const auto& f : result.findings) {
+    if (f.suppressed) ++s.suppressed;
+    else ++s.by_severity[static_cast<size_t>(f.severity)];
+  }
+}
+
+namespace {
+
+struct FileResult {
+  std::vector<rules::Finding> findings;
+  std::vector<doc::LoadError> errors;
+  k8s::Inventory inventory;
+  size_t documents = 0;
+  size_t objects = 0;
+  size_t skipped = 0;
+};
+
+void scan_file(const std::string& path, const rules::Catalog& catalog, const Config& config, FileResult& result) {
+  doc::load_input(
+      path,
+      [&](doc::Document&& document) {
+        ++result.documents;
+        k8s::Extraction extraction;
+        k8s::extract_objects(document, extraction);
+        result.skipped += extraction.skipped_documents;
+        for (const auto& object : extraction.objects) {
+          ++result.objects;
+          evaluate_object(object, catalog, config, result.findings, &result.inventory);
+        }
+      },
+      [&](doc::LoadError&& error) { result.errors.push_back(std::move(error)); });
+}
+
+unsigned thread_count(unsigned requested, size_t files) {
+  unsigned n = requested;
+  if (n == 0) {
+    if (const char* env = std::getenv("KG_THREADS")) n = static_cast<unsigned>(std::strtoul(env, nullptr, 10));
+  }
+  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<unsigned>(std::min<size_t>(n, std::max<size_t>(files, 1)));
+}
+
+}  // namespace
+
+ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config) {
+  ScanResult result;
+  doc::InputSet inputs = doc::expand_inputs(request.inputs);
+  result.errors = std::move(inputs.errors);
+  std::vector<std::string> files;
+  for (auto& f : inputs.files) {
+    if (f != "-" && config.path_excluded(f)) {
+      ++result.summary.excluded_files;
+      continue;
+    }
+    files.push_back(std::move(f));
+  }
+  result.summary.files = files.size();
+
+  std::vector<FileResult> per_file(files.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < files.size(); i = next++) scan_file(files[i], catalog, config, per_file[i]);
+  };
+  unsigned threads = thread_count(request.threads, files.size());
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  k8s::Inventory inventory;
+  for (auto& r : per_file) {
+    result.summary.documents += r.documents;
+    result.summary.objects += r.objects;
+    result.summary.skipped_documents += r.skipped;
+    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(result.findings));
+    std::move(r.errors.begin(), r.errors.end(), std::back_inserter(result.errors));
+    inventory.merge(std::move(r.inventory));
+  }
+  evaluate_inventory(inventory, catalog, config, result.findings);
+  summarize(result);
+  return result;
+}
+
+int exit_code(const ScanResult& result, rules::Severity fail_on) {
+  if (!result.errors.empty()) return 2;
+  for (const auto& f : result.findings) {
+    if (!f.suppressed && f.severity >= fail_on) return 1;
+  }
+  return 0;
+}
+
+}  // namespace kg::engine

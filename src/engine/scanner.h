@@ -1,0 +1,56 @@
+// The scan engine: sources -> objects -> rules -> findings, files in parallel,
+// results in input order whatever the thread count.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "engine/config.h"
+#include "k8s/inventory.h"
+#include "rules/catalog.h"
+#include "rules/finding.h"
+
+namespace kg::engine {
+
+struct Summary {
+  size_t files = 0;
+  size_t excluded_files = 0;
+  size_t documents = 0;
+  size_t objects = 0;
+  size_t skipped_documents = 0;  // no apiVersion/kind
+  size_t errors = 0;
+  size_t suppressed = 0;
+  std::array<size_t, 5> by_severity{};  // unsuppressed findings, indexed by Severity
+
+  size_t findings() const;
+};
+
+struct ScanResult {
+  std::vector<rules::Finding> findings;
+  std::vector<doc::LoadError> errors;
+  Summary summary;
+};
+
+// Everything the engine needs about one object; reused by the other fronts
+// (admission, cluster) so the same object gets the same verdict everywhere.
+void evaluate_object(const k8s::Object& object, const rules::Catalog& catalog, const Config& config,
+                     std::vector<rules::Finding>& out, k8s::Inventory* inventory);
+
+// Runs the inventory rules once all objects were seen.
+void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
+                        std::vector<rules::Finding>& out);
+
+void summarize(ScanResult& result);
+
+struct ScanRequest {
+  std::vector<std::string> inputs;  // files, directories, "-"
+  unsigned threads = 0;             // 0: one per core
+};
+
+ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config);
+
+// Exit status for CI: 0 below the threshold, 1 findings at or above it, 2 errors.
+int exit_code(const ScanResult& result, rules::Severity fail_on);
+
+}  // namespace kg::engine

@@ -1,0 +1,54 @@
+// Facts about the whole input that rules spanning several objects need
+// (network policy coverage, namespaces). Small by design: memory grows with
+// the number of workloads, not with the size of their manifests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "k8s/object.h"
+#include "k8s/pod_spec.h"
+#include "k8s/selector.h"
+
+namespace kg::k8s {
+
+// Where a fact came from, so a finding about it can point back.
+struct Origin {
+  ObjectRef ref;
+  std::string file;
+  doc::Mark mark;
+  std::string path;
+  std::vector<std::string> ignored_rules;  // from kubeguard.io/ignore
+  std::string ignore_reason;
+};
+
+struct WorkloadFact {
+  Origin origin;
+  Labels pod_labels;
+};
+
+struct NetworkPolicyFact {
+  Origin origin;
+  LabelSelector pod_selector;
+  bool ingress = false;  // policyTypes include Ingress (explicitly or by default)
+  bool egress = false;
+  bool has_ingress_rules = false;  // at least one ingress rule (an allow)
+  bool has_egress_rules = false;
+};
+
+struct NamespaceFact {
+  Origin origin;
+};
+
+struct Inventory {
+  std::vector<WorkloadFact> workloads;
+  std::vector<NetworkPolicyFact> network_policies;
+  std::vector<NamespaceFact> namespaces;
+
+  void merge(Inventory&& other);
+};
+
+// Adds what `object` tells about the input to `inventory`.
+void collect_facts(const Object& object, const PodSpecView* pod, Origin origin, Inventory& inventory);
+
+}  // namespace kg::k8s

@@ -1,0 +1,88 @@
+// The JSON report; its schema is documented in docs/report-json.md and
+// versioned by schemaVersion.
+#include <array>
+
+#include "report/json_writer.h"
+#include "report/report.h"
+
+namespace kg::report {
+namespace {
+
+constexpr std::string_view kSchemaVersion = "1.0";
+
+void write_object_ref(JsonWriter& w, const k8s::ObjectRef& ref) {
+  w.key("object").begin_object();
+  w.field("apiVersion", std::string_view(ref.api_version));
+  w.field("kind", std::string_view(ref.kind));
+  w.field("namespace", std::string_view(ref.name_space));
+  w.field("name", std::string_view(ref.name));
+  w.end_object();
+}
+
+void write_finding(JsonWriter& w, const rules::Finding& f, const rules::Catalog& catalog) {
+  const rules::RuleEntry* rule = catalog.find(f.rule_id);
+  w.begin_object();
+  w.field("rule", std::string_view(f.rule_id));
+  if (rule != nullptr) {
+    w.field("slug", rule->meta->slug);
+    w.field("title", rule->meta->title);
+  }
+  w.field("severity", rules::severity_name(f.severity));
+  write_object_ref(w, f.object);
+  w.field("container", std::string_view(f.container));
+  w.field("containerRole", std::string_view(f.container_role));
+  w.field("path", std::string_view(f.path));
+  w.field("file", std::string_view(f.file));
+  w.field("line", f.mark.line);
+  w.field("column", f.mark.column);
+  w.field("message", std::string_view(f.message));
+  if (rule != nullptr) w.field("remediation", rule->meta->remediation);
+  w.field("suppressed", f.suppressed);
+  if (f.suppressed) w.field("suppression", std::string_view(f.suppression));
+  w.end_object();
+}
+
+}  // namespace
+
+void write_json(const ReportInput& input, std::ostream& out) {
+  const auto& r = input.result;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("schemaVersion", kSchemaVersion);
+  w.key("tool").begin_object().field("name", "kubeguard").field("version", KG_VERSION).end_object();
+  w.key("findings").begin_array();
+  for (const auto& f : r.findings) write_finding(w, f, input.catalog);
+  w.end_array();
+  w.key("errors").begin_array();
+  for (const auto& e : r.errors) {
+    w.begin_object();
+    w.field("code", doc::error_code_name(e.code));
+    w.field("file", std::string_view(e.file));
+    w.field("line", e.mark.line);
+    w.field("column", e.mark.column);
+    w.field("message", std::string_view(e.message));
+    w.end_object();
+  }
+  w.end_array();
+  const auto& s = r.summary;
+  w.key("summary").begin_object();
+  w.field("files", static_cast<uint64_t>(s.files));
+  w.field("excludedFiles", static_cast<uint64_t>(s.excluded_files));
+  w.field("documents", static_cast<uint64_t>(s.documents));
+  w.field("objects", static_cast<uint64_t>(s.objects));
+  w.field("skippedDocuments", static_cast<uint64_t>(s.skipped_documents));
+  w.field("errors", static_cast<uint64_t>(s.errors));
+  w.field("findings", static_cast<uint64_t>(s.findings()));
+  w.field("suppressed", static_cast<uint64_t>(s.suppressed));
+  w.key("bySeverity").begin_object();
+  static constexpr std::array kOrder = {rules::Severity::Critical, rules::Severity::High, rules::Severity::Medium,
+                                        rules::Severity::Low, rules::Severity::Info};
+  for (auto sev : kOrder) w.field(rules::severity_name(sev), static_cast<uint64_t>(s.by_severity[static_cast<size_t>(sev)]));
+  w.end_object();
+  w.field("failOn", rules::severity_name(input.fail_on));
+  w.field("exitCode", input.exit_code);
+  w.end_object();
+  w.end_object();
+}
+
+}  // namespace kg::report

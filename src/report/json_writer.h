@@ -1,0 +1,54 @@
+// A minimal streaming JSON writer: correct escaping, no intermediate tree.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string_view>
+#include <vector>
+
+namespace kg::report {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::ostream& out, bool pretty = true) : out_(out), pretty_(pretty) {}
+
+  JsonWriter& begin_object();
+  JsonWriter& end_object();
+  JsonWriter& begin_array();
+  JsonWriter& end_array();
+  JsonWriter& key(std::string_view name);
+  JsonWriter& value(std::string_view text);
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  JsonWriter& value(bool b);
+  JsonWriter& value(int64_t n);
+  JsonWriter& value(uint64_t n);
+  JsonWriter& value(int n) { return value(static_cast<int64_t>(n)); }
+  JsonWriter& value(unsigned n) { return value(static_cast<uint64_t>(n)); }
+  JsonWriter& null();
+
+  // Shorthand for key(name).value(v).
+  template <typename T>
+  JsonWriter& field(std::string_view name, T v) {
+    key(name);
+    return value(v);
+  }
+
+ private:
+  void before_value();
+  void newline();
+  void write_string(std::string_view s);
+
+  struct Level {
+    bool is_object;
+    bool empty = true;
+  };
+  std::ostream& out_;
+  bool pretty_;
+  bool after_key_ = false;
+  std::vector<Level> stack_;
+};
+
+// Escapes a string for inclusion in JSON (without the quotes).
+void json_escape(std::ostream& out, std::string_view s);
+
+}  // namespace kg::report

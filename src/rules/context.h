@@ -1,0 +1,69 @@
+// What a rule sees (the object, its pod spec, the settings) and how it speaks
+// (an Emitter that turns a field and a message into a Finding).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "k8s/inventory.h"
+#include "k8s/object.h"
+#include "k8s/pod_spec.h"
+#include "pss/policy.h"
+#include "rules/finding.h"
+#include "rules/rule.h"
+
+namespace kg::rules {
+
+// The part of the configuration that rules read.
+struct Settings {
+  std::vector<std::string> trusted_registries;  // empty: the trusted-registry rule reports nothing
+  std::optional<pss::Policy> pss;               // set: the KG-PSS rules run at this level and version
+};
+
+struct ObjectContext {
+  const k8s::Object& object;
+  const k8s::PodSpecView* pod;  // null for objects without a pod spec
+  const Settings& settings;
+};
+
+struct InventoryContext {
+  const k8s::Inventory& inventory;
+  const Settings& settings;
+};
+
+// Collects the findings of one rule on one object.
+class Emitter {
+ public:
+  Emitter(const RuleMeta& meta, const k8s::Object& object, std::vector<Finding>& out)
+      : meta_(meta), object_(object), out_(out) {}
+
+  // `path` is the field's path inside the object; `at` the node whose position
+  // the finding points at (falls back to the object's position when null).
+  void report(std::string path, const doc::Node* at, std::string message,
+              const k8s::ContainerView* container = nullptr);
+
+ private:
+  const RuleMeta& meta_;
+  const k8s::Object& object_;
+  std::vector<Finding>& out_;
+};
+
+// Collects the findings of a rule that looks at the whole input.
+class InventoryEmitter {
+ public:
+  InventoryEmitter(const RuleMeta& meta, std::vector<Finding>& out) : meta_(meta), out_(out) {}
+
+  void report(const k8s::Origin& origin, std::string message);
+
+  // The origin of each finding reported, in order, so the engine can apply
+  // that object's suppressions.
+  const std::vector<const k8s::Origin*>& origins() const { return origins_; }
+
+ private:
+  const RuleMeta& meta_;
+  std::vector<Finding>& out_;
+  std::vector<const k8s::Origin*> origins_;
+};
+
+}  // namespace kg::rules
