@@ -1,0 +1,26 @@
+// Container image references as the container runtime resolves them:
+// [registry[:port]/]path[:tag][@digest], with docker.io and library/ implied.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kg::k8s {
+
+struct ImageRef {
+  std::string registry;    // "docker.io" when implicit
+  std::string path;        // "library/nginx", "istio/proxyv2"
+  std::string tag;         // "" when none was written
+  std::string digest;      // "sha256:..." or ""
+  bool implicit_registry = false;
+  bool implicit_tag = false;  // no tag and no digest: the runtime pulls :latest
+
+  // registry + "/" + path, e.g. "docker.io/library/nginx".
+  std::string repository() const { return registry + "/" + path; }
+  bool pinned() const { return !digest.empty(); }
+  bool latest() const { return tag == "latest" || implicit_tag; }
+};
+
+ImageRef parse_image(std::string_view image);
+
+}  // namespace kg::k8s
