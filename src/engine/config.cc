@@ -113,6 +113,9 @@ class ConfigReader {
       c.approved_sidecars = e.value;
     } else if (e.key == "approvedWebhooks") {
       c.approved_webhooks = e.value;
+      auto parsed = k8s::parse_webhook_approvals(e.value, e.key);
+      for (auto& err : parsed.errors) error(err.mark, std::move(err.message));
+      c.settings.approved_webhooks = std::move(parsed.approvals);
     } else {
       error(e.key_mark, fmt::format("unknown field '{}' (known: failOn, disabledRules, severityOverrides, "
                                     "excludedNamespaces, excludedPaths, trustedRegistries, pss, "

@@ -45,6 +45,7 @@ Catalog build_catalog() {
   register_ns_rules(catalog);
   register_net_rules(catalog);
   register_pss_rules(catalog);
+  register_wh_rules(catalog);
   catalog.sort_by_id();
   return catalog;
 }

@@ -53,5 +53,6 @@ void register_sec_rules(Catalog& catalog);
 void register_ns_rules(Catalog& catalog);
 void register_net_rules(Catalog& catalog);
 void register_pss_rules(Catalog& catalog);
+void register_wh_rules(Catalog& catalog);
 
 }  // namespace kg::rules

@@ -9,6 +9,7 @@
 #include "k8s/inventory.h"
 #include "k8s/object.h"
 #include "k8s/pod_spec.h"
+#include "k8s/webhook_approval.h"
 #include "pss/policy.h"
 #include "rules/finding.h"
 #include "rules/rule.h"
@@ -19,6 +20,7 @@ namespace kg::rules {
 struct Settings {
   std::vector<std::string> trusted_registries;  // empty: the trusted-registry rule reports nothing
   std::optional<pss::Policy> pss;               // set: the KG-PSS rules run at this level and version
+  std::vector<k8s::ApprovedWebhook> approved_webhooks;  // added to the built-in approvals
 };
 
 struct ObjectContext {
@@ -42,6 +44,12 @@ class Emitter {
   // the finding points at (falls back to the object's position when null).
   void report(std::string path, const doc::Node* at, std::string message,
               const k8s::ContainerView* container = nullptr);
+  // For a rule whose severity depends on the case; the catalog shows its usual one.
+  void report(Severity severity, std::string path, const doc::Node* at, std::string message,
+              const k8s::ContainerView* container = nullptr) {
+    report(std::move(path), at, std::move(message), container);
+    out_.back().severity = severity;
+  }
 
  private:
   const RuleMeta& meta_;
