@@ -1,7 +1,8 @@
 // Whole-corpus scans, through the library and through the real binary: every
 // file is read, the one deliberately malformed manifest is the only error, and
-// it does not hide its neighbours.
+// it does not hide its neighbours; the fixture trees scan without a crash.
 #include <filesystem>
+#include <iostream>
 #include <regex>
 #include <string>
 #include <vector>
@@ -204,6 +205,44 @@ TEST_F(ManifestCorpus, BinaryTextReportNamesTheErrorPosition) {
   EXPECT_NE(out.find(fmt::format("{}:{}:{}: ", kBadFile, e.mark.line, e.mark.column)), std::string::npos)
       << out.substr(0, 2000);
 }
+
+// The Pod Security Standards fixtures and the peer tools' fixtures: every file
+// is scanned to the end by the library and by the binary, which agree. Load
+// errors are allowed here (a peer may test its own handling of bad input) but
+// each one is listed in the test log.
+void scan_fixture_tree(const std::string& relative, size_t min_files) {
+  const std::string dir = testing::corpus(relative);
+  ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
+  engine::ScanResult r = engine::scan(engine::ScanRequest{{dir}, 0}, testing::catalog(), engine::Config{});
+  EXPECT_GE(r.summary.files, min_files);
+  EXPECT_GT(r.summary.objects, 0u);
+  for (const auto& e : r.errors) std::cout << "[load error] " << doc::format_error(e) << '\n';
+  std::cout << relative << ": " << r.summary.files << " files, " << r.summary.documents << " documents, "
+            << r.summary.objects << " objects, " << r.summary.skipped_documents << " skipped, " << r.errors.size()
+            << " errors, " << r.findings.size() << " findings\n";
+
+  std::string out;
+  int code = testing::run_kubeguard("scan -f json " + shell_quote(dir) + " 2>/dev/null", &out);
+  EXPECT_TRUE(code == 0 || code == 1 || code == 2) << "exit status " << code << " (crashed?)";
+  EXPECT_EQ(code, engine::exit_code(r, rules::Severity::High));
+  auto report = parse_report(out);
+  ASSERT_TRUE(report.has_value()) << out.substr(0, 400);
+  EXPECT_EQ(as_count(report->find({"summary", "files"})), r.summary.files);
+  EXPECT_EQ(as_count(report->find({"summary", "documents"})), r.summary.documents);
+  EXPECT_EQ(as_count(report->find({"summary", "objects"})), r.summary.objects);
+  EXPECT_EQ(as_count(report->find({"summary", "skippedDocuments"})), r.summary.skipped_documents);
+  EXPECT_EQ(as_count(report->find({"summary", "errors"})), r.errors.size());
+  const doc::Node* findings = report->get("findings");
+  ASSERT_NE(findings, nullptr);
+  EXPECT_EQ(findings->size(), r.findings.size());
+}
+
+TEST(FixtureCorpus, PodSecurityStandardsFixtures) {
+  // SOURCE.md: 4537 Pod fixtures (plus a README), one Pod a file.
+  scan_fixture_tree("psa-fixtures", 4537);
+}
+
+TEST(FixtureCorpus, PeerToolFixtures) { scan_fixture_tree("peer-fixtures", 1000); }
 
 }  // namespace
 }  // namespace kg
