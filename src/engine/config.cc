@@ -79,6 +79,53 @@ class ConfigReader {
     return s;
   }
 
+  std::vector<std::string> string_list(const doc::Node& node, std::string_view field) {
+    std::vector<std::string> out;
+    if (!node.is_sequence()) {
+      error(node.mark(), fmt::format("{}: expected a list of strings", field));
+      return out;
+    }
+    for (const auto& item : node.items()) {
+      if (!item.is_scalar() || item.is_null()) error(item.mark(), fmt::format("{}: expected a string", field));
+      else out.emplace_back(item.str());
+    }
+    return out;
+  }
+
+  // approvedSidecars: [{name, injector, containerNames, repositories,
+  // statusAnnotation, statusListsContainers, overrideAnnotation}]
+  std::vector<k8s::SidecarProfile> sidecar_profiles(const doc::Node& list) {
+    std::vector<k8s::SidecarProfile> out;
+    if (!list.is_sequence()) {
+      if (!list.is_null()) error(list.mark(), "approvedSidecars: expected a list of profiles");
+      return out;
+    }
+    for (const auto& item : list.items()) {
+      if (!item.is_mapping()) {
+        error(item.mark(), "approvedSidecars: expected a profile mapping");
+        continue;
+      }
+      k8s::SidecarProfile p;
+      for (const auto& f : item.entries()) {
+        std::string field = fmt::format("approvedSidecars.{}", f.key);
+        if (f.key == "name") p.name = std::string(f.value.str());
+        else if (f.key == "injector") p.injector = std::string(f.value.str());
+        else if (f.key == "containerNames") p.container_names = string_list(f.value, field);
+        else if (f.key == "repositories") p.repositories = string_list(f.value, field);
+        else if (f.key == "statusAnnotation") p.status_annotation = std::string(f.value.str());
+        else if (f.key == "statusListsContainers") p.status_lists_containers = f.value.as_bool().value_or(false);
+        else if (f.key == "overrideAnnotation") p.override_annotation = std::string(f.value.str());
+        else error(f.key_mark, fmt::format("{}: unknown field (known: name, injector, containerNames, repositories, "
+                                           "statusAnnotation, statusListsContainers, overrideAnnotation)", field));
+      }
+      if (p.name.empty()) error(item.mark(), "approvedSidecars: a profile needs a name");
+      else if (p.container_names.empty()) error(item.mark(), fmt::format("approvedSidecars.{}: containerNames is empty", p.name));
+      else if (p.repositories.empty()) error(item.mark(), fmt::format("approvedSidecars.{}: repositories is empty", p.name));
+      else out.push_back(std::move(p));
+    }
+    return out;
+  }
+
   void read_entry(const doc::Entry& e) {
     Config& c = result_.config;
     if (e.key == "failOn") {
@@ -111,6 +158,7 @@ class ConfigReader {
       }
     } else if (e.key == "approvedSidecars") {
       c.approved_sidecars = e.value;
+      k8s::merge_profiles(c.settings.sidecar_profiles, sidecar_profiles(e.value));
     } else if (e.key == "approvedWebhooks") {
       c.approved_webhooks = e.value;
       auto parsed = k8s::parse_webhook_approvals(e.value, e.key);

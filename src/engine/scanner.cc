@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "doc/source.h"
 #include "engine/suppression.h"
 #include "k8s/pod_spec.h"
@@ -19,7 +21,7 @@ size_t Summary::findings() const {
 
 void evaluate_object(const k8s::Object& object, const rules::Catalog& catalog, const Config& config,
                      std::vector<rules::Finding>& out, k8s::Inventory* inventory) {
-  std::optional<k8s::PodSpecView> pod = k8s::pod_spec_of(object);
+  std::optional<k8s::PodSpecView> pod = k8s::pod_spec_of(object, config.settings.sidecar_profiles);
   const k8s::PodSpecView* pod_ptr = pod ? &*pod : nullptr;
   IgnoreList ignore = ignore_list_of(object, pod_ptr);
   rules::ObjectContext ctx{object, pod_ptr, config.settings};
@@ -61,6 +63,16 @@ void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& c
       apply_policy(out[i], *rule.meta, ignore, config);
     }
   }
+}
+
+std::vector<std::string> inactive_rule_notices(const rules::Catalog& catalog, const Config& config) {
+  std::vector<std::string> notices;
+  for (const auto& rule : catalog.rules()) {
+    if (rule.meta->inactive_reason == nullptr || !config.rule_enabled(rule.meta->id)) continue;
+    std::string_view reason = rule.meta->inactive_reason(config.settings);
+    if (!reason.empty()) notices.push_back(fmt::format("{} {}: {}", rule.meta->id, rule.meta->slug, reason));
+  }
+  return notices;
 }
 
 void summarize(ScanResult& result) {
@@ -114,6 +126,7 @@ unsigned thread_count(unsigned requested, size_t files) {
 
 ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config) {
   ScanResult result;
+  result.notices = inactive_rule_notices(catalog, config);
   doc::InputSet inputs = doc::expand_inputs(request.inputs);
   result.errors = std::move(inputs.errors);
   std::vector<std::string> files;

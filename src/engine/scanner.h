@@ -29,6 +29,7 @@ struct Summary {
 struct ScanResult {
   std::vector<rules::Finding> findings;
   std::vector<doc::LoadError> errors;
+  std::vector<std::string> notices;  // things the reader should know, e.g. a rule that could not run
   Summary summary;
 };
 
@@ -42,6 +43,9 @@ void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& c
                         std::vector<rules::Finding>& out);
 
 void summarize(ScanResult& result);
+
+// One notice per enabled rule that cannot report anything under this configuration.
+std::vector<std::string> inactive_rule_notices(const rules::Catalog& catalog, const Config& config);
 
 struct ScanRequest {
   std::vector<std::string> inputs;  // files, directories, "-"

@@ -1,24 +1,58 @@
 #include "k8s/image_ref.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace kg::k8s {
+namespace {
+
+bool has_upper(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isupper(c) != 0; });
+}
+
+bool has_space(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
+// The first component names a registry only if it looks like a host: it has a
+// '.' or a ':', is "localhost", or has upper case (which a repository path
+// cannot); the rule the Docker reference grammar uses.
+bool looks_like_registry(std::string_view first) {
+  return first.find('.') != std::string_view::npos || first.find(':') != std::string_view::npos ||
+         first == "localhost" || has_upper(first);
+}
+
+bool valid_path(std::string_view path) {
+  if (path.empty() || has_upper(path)) return false;
+  size_t start = 0;
+  while (true) {
+    size_t slash = path.find('/', start);
+    if (slash == start) return false;  // empty component
+    if (slash == std::string_view::npos) return start < path.size();
+    start = slash + 1;
+  }
+}
+
+bool valid_digest(std::string_view digest) {
+  size_t colon = digest.find(':');
+  return colon != std::string_view::npos && colon > 0 && colon + 1 < digest.size();
+}
+
+}  // namespace
 
 ImageRef parse_image(std::string_view image) {
   ImageRef ref;
+  ref.valid = !image.empty() && !has_space(image);
   std::string_view rest = image;
   if (auto at = rest.find('@'); at != std::string_view::npos) {
     ref.digest = std::string(rest.substr(at + 1));
     rest = rest.substr(0, at);
+    ref.valid = ref.valid && valid_digest(ref.digest);
   }
-  // The first component is a registry only if it looks like a host: it has a
-  // '.' or a ':' or is "localhost" (the rule the Docker reference grammar uses).
   auto slash = rest.find('/');
-  if (slash != std::string_view::npos) {
-    std::string_view first = rest.substr(0, slash);
-    if (first.find('.') != std::string_view::npos || first.find(':') != std::string_view::npos ||
-        first == "localhost") {
-      ref.registry = std::string(first);
-      rest = rest.substr(slash + 1);
-    }
+  if (slash != std::string_view::npos && looks_like_registry(rest.substr(0, slash))) {
+    ref.registry = std::string(rest.substr(0, slash));
+    rest = rest.substr(slash + 1);
   }
   if (ref.registry.empty()) {
     ref.registry = "docker.io";
@@ -30,7 +64,9 @@ ImageRef parse_image(std::string_view image) {
   if (colon != std::string_view::npos) {
     ref.tag = std::string(rest.substr(colon + 1));
     rest = rest.substr(0, colon);
+    ref.valid = ref.valid && !ref.tag.empty();
   }
+  ref.valid = ref.valid && valid_path(rest);
   ref.path = std::string(rest);
   if ((ref.registry == "docker.io" || ref.registry == "index.docker.io") && ref.path.find('/') == std::string::npos) {
     ref.path = "library/" + ref.path;

@@ -8,16 +8,23 @@
 namespace kg::k8s {
 
 struct ImageRef {
-  std::string registry;    // "docker.io" when implicit
-  std::string path;        // "library/nginx", "istio/proxyv2"
-  std::string tag;         // "" when none was written
-  std::string digest;      // "sha256:..." or ""
+  std::string registry;  // "docker.io" when implicit (and for the legacy "index.docker.io")
+  std::string path;      // "library/nginx", "istio/proxyv2"
+  std::string tag;       // "" when none was written
+  std::string digest;    // "sha256:..." or ""
   bool implicit_registry = false;
   bool implicit_tag = false;  // no tag and no digest: the runtime pulls :latest
+  // False when the text is not something a runtime could pull: empty,
+  // whitespace, an empty path component, an empty tag or digest, a digest
+  // without "algorithm:", or upper case in the path. The other fields then
+  // hold a best effort.
+  bool valid = true;
 
   // registry + "/" + path, e.g. "docker.io/library/nginx".
   std::string repository() const { return registry + "/" + path; }
   bool pinned() const { return !digest.empty(); }
+  // The tag written is latest, or none is and the runtime pulls latest.
+  // "app:latest@sha256:..." is latest() and pinned(): the digest decides the content.
   bool latest() const { return tag == "latest" || implicit_tag; }
 };
 

@@ -11,6 +11,8 @@ void Inventory::merge(Inventory&& other) {
                           std::make_move_iterator(other.network_policies.end()));
   namespaces.insert(namespaces.end(), std::make_move_iterator(other.namespaces.begin()),
                     std::make_move_iterator(other.namespaces.end()));
+  sidecar_images.insert(sidecar_images.end(), std::make_move_iterator(other.sidecar_images.begin()),
+                        std::make_move_iterator(other.sidecar_images.end()));
 }
 
 namespace {
@@ -43,6 +45,17 @@ NetworkPolicyFact network_policy_fact(const Object& object, Origin origin) {
 
 void collect_facts(const Object& object, const PodSpecView* pod, Origin origin, Inventory& inventory) {
   const std::string& kind = object.ref.kind;
+  if (pod != nullptr) {
+    for (const auto& c : pod->containers) {
+      if (c.profile == nullptr) continue;
+      Origin at = origin;
+      at.path = object.path_prefix + c.path + ".image";
+      const doc::Node* image = c.node->get("image");
+      if (image != nullptr) at.mark = image->mark();
+      inventory.sidecar_images.push_back(
+          SidecarImageFact{std::move(at), c.profile->name, std::string(c.name), std::string(c.image)});
+    }
+  }
   if (pod != nullptr && kind != "PodTemplate") {
     WorkloadFact fact;
     fact.pod_labels = parse_labels(pod->metadata != nullptr ? pod->metadata->get("labels") : nullptr);

@@ -40,10 +40,20 @@ struct NamespaceFact {
   Origin origin;
 };
 
+// An approved sidecar's image in one workload: the same injector should run
+// the same image everywhere, so a lone different one stands out.
+struct SidecarImageFact {
+  Origin origin;  // path points at the container's image
+  std::string profile;
+  std::string container;
+  std::string image;
+};
+
 struct Inventory {
   std::vector<WorkloadFact> workloads;
   std::vector<NetworkPolicyFact> network_policies;
   std::vector<NamespaceFact> namespaces;
+  std::vector<SidecarImageFact> sidecar_images;
 
   void merge(Inventory&& other);
 };

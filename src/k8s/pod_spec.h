@@ -2,11 +2,13 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "k8s/object.h"
+#include "k8s/sidecar_profile.h"
 
 namespace kg::k8s {
 
@@ -32,11 +34,16 @@ struct ContainerView {
   ContainerRole role = ContainerRole::Main;
   size_t index = 0;
   std::string path;  // e.g. "spec.template.spec.containers[1]"
+  const SidecarProfile* profile = nullptr;       // the approved profile this container matches
+  const SidecarProfile* impersonates = nullptr;  // a profile whose container name it takes with a foreign image
 };
 
 struct PodSpecView {
   const doc::Node* spec = nullptr;      // the PodSpec mapping
   const doc::Node* metadata = nullptr;  // the pod's (or pod template's) metadata; may be null
+  // A CronJob's job template metadata: some injectors (istioctl kube-inject)
+  // write their status annotation there instead of on the pod template.
+  const doc::Node* outer_metadata = nullptr;
   std::string path;                     // path of the PodSpec inside the object, e.g. "spec.template.spec"
   std::string metadata_path;            // e.g. "spec.template.metadata"
   std::vector<ContainerView> containers;
@@ -52,7 +59,18 @@ bool is_workload_kind(std::string_view kind);
 
 // The pod spec of a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
 // ReplicationController, Job, CronJob or PodTemplate; nullopt otherwise.
-std::optional<PodSpecView> pod_spec_of(const Object& object);
+// Containers get their roles; `profiles` decides which are approved sidecars
+// (the profiles must outlive the view).
+std::optional<PodSpecView> pod_spec_of(const Object& object, std::span<const SidecarProfile> profiles = {});
+
+// What an injector's status annotation says it injected, when it lists names
+// (istio's sidecar.istio.io/status). Empty lists when absent or unreadable.
+struct InjectorStatus {
+  bool present = false;
+  std::vector<std::string> containers;
+  std::vector<std::string> init_containers;
+};
+InjectorStatus injector_status(const PodSpecView& pod, const SidecarProfile& profile);
 
 // Field of the effective security context: the container's value when set,
 // else the pod's. `where` receives the path of the value that applies.

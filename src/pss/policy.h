@@ -1,6 +1,7 @@
 // A Pod Security Standards policy: a level at a Kubernetes version.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>

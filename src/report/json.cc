@@ -64,6 +64,9 @@ void write_json(const ReportInput& input, std::ostream& out) {
     w.end_object();
   }
   w.end_array();
+  w.key("notices").begin_array();
+  for (const auto& n : r.notices) w.value(std::string_view(n));
+  w.end_array();
   const auto& s = r.summary;
   w.key("summary").begin_object();
   w.field("files", static_cast<uint64_t>(s.files));

@@ -1,7 +1,291 @@
+// The SARIF 2.1.0 report, shaped for GitHub code scanning: one run, the
+// descriptors of the rules that have results, one result per finding.
+// docs/report-sarif.md explains the choices; scripts/validate-sarif.py checks
+// the output against the published schema.
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "report/json_writer.h"
 #include "report/report.h"
+#include "report/sarif_fields.h"
 
 namespace kg::report {
+namespace {
 
-void write_sarif(const ReportInput& /*input*/, std::ostream& /*out*/) {}
+constexpr std::string_view kSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
+// What GitHub matches across runs is primaryLocationLineHash alone; the same
+// value under our own versioned key keeps it meaningful to other consumers.
+constexpr std::string_view kFingerprintKey = "kubeguard/v1";
+constexpr std::string_view kGithubFingerprintKey = "primaryLocationLineHash";
+
+// The rules are exact checks of declared configuration, not heuristics over
+// code, so their results are rarely false positives.
+constexpr std::string_view kPrecision = "high";
+
+// GitHub's limits on descriptor text.
+constexpr size_t kMaxDescription = 1024;
+constexpr size_t kMaxName = 255;
+constexpr size_t kMaxTags = 20;
+
+struct Descriptor {
+  std::string_view id;
+  const rules::RuleMeta* meta = nullptr;  // nullptr for an ID the catalog does not know
+};
+
+// Descriptors for the rules that have results, in catalog order, so the
+// listing is stable whatever order the findings came in.
+struct RuleTable {
+  std::vector<Descriptor> rules;
+  std::unordered_map<std::string_view, size_t> index;
+};
+
+RuleTable rule_table(const engine::ScanResult& result, const rules::Catalog& catalog) {
+  std::unordered_set<std::string_view> used;
+  for (const auto& f : result.findings) used.emplace(f.rule_id);
+  RuleTable table;
+  for (const auto& entry : catalog.rules()) {
+    if (used.erase(entry.meta->id) == 0) continue;
+    table.index.emplace(entry.meta->id, table.rules.size());
+    table.rules.push_back({entry.meta->id, entry.meta});
+  }
+  for (const auto& f : result.findings) {
+    if (used.erase(f.rule_id) == 0) continue;
+    table.index.emplace(f.rule_id, table.rules.size());
+    table.rules.push_back({f.rule_id, nullptr});
+  }
+  return table;
+}
+
+std::string_view reference_source(rules::ReferenceKind kind) {
+  switch (kind) {
+    case rules::ReferenceKind::ThreatMatrix: return "Microsoft Threat Matrix for Kubernetes";
+    case rules::ReferenceKind::Attack: return "MITRE ATT&CK";
+    case rules::ReferenceKind::Pss: return "Pod Security Standards";
+    case rules::ReferenceKind::Cis: return "CIS Kubernetes Benchmark";
+    case rules::ReferenceKind::Nsa: return "NSA/CISA Kubernetes Hardening Guidance";
+    case rules::ReferenceKind::Other: return "Reference";
+  }
+  return "Reference";
+}
+
+// ATT&CK is the one reference family whose page addresses follow from the ID
+// alone (T1552.007 -> techniques/T1552/007/).
+std::string attack_url(std::string_view id) {
+  std::string path(id);
+  for (auto& c : path) {
+    if (c == '.') c = '/';
+  }
+  return fmt::format("https://attack.mitre.org/techniques/{}/", path);
+}
+
+std::string help_text(const rules::RuleMeta& meta) {
+  std::string text = fmt::format("{}\n\nRemediation: {}\n", meta.rationale, meta.remediation);
+  if (!meta.references.empty()) text += "\nReferences:\n";
+  for (const auto& r : meta.references) {
+    text += fmt::format("- {} {}: {}\n", reference_source(r.kind), r.id, r.title);
+  }
+  return text;
+}
+
+std::string help_markdown(const rules::RuleMeta& meta) {
+  std::string md = fmt::format("{}\n\n**Remediation.** {}\n", meta.rationale, meta.remediation);
+  if (!meta.references.empty()) md += "\n**References**\n\n";
+  for (const auto& r : meta.references) {
+    if (r.kind == rules::ReferenceKind::Attack) {
+      md += fmt::format("- {} [{}]({}): {}\n", reference_source(r.kind), r.id, attack_url(r.id), r.title);
+    } else {
+      md += fmt::format("- {} `{}`: {}\n", reference_source(r.kind), r.id, r.title);
+    }
+  }
+  return md;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void write_descriptor(JsonWriter& w, const Descriptor& d) {
+  w.begin_object();
+  w.field("id", d.id);
+  if (d.meta == nullptr) {
+    // GitHub requires both descriptions; say honestly that we know nothing more.
+    w.key("shortDescription").begin_object().field("text", d.id).end_object();
+    w.key("fullDescription").begin_object().field("text", "Rule not in this kubeguard's catalog.").end_object();
+    w.key("help").begin_object().field("text", "Rule not in this kubeguard's catalog.").end_object();
+    w.end_object();
+    return;
+  }
+  const auto& m = *d.meta;
+  w.field("name", std::string_view(sarif::clip(m.slug, kMaxName)));
+  w.key("shortDescription").begin_object().field("text", std::string_view(sarif::clip(m.title, kMaxDescription)));
+  w.end_object();
+  w.key("fullDescription").begin_object();
+  w.field("text", std::string_view(sarif::clip(m.rationale, kMaxDescription)));
+  w.end_object();
+  w.key("help").begin_object();
+  w.field("text", std::string_view(help_text(m)));
+  w.field("markdown", std::string_view(help_markdown(m)));
+  w.end_object();
+  w.key("defaultConfiguration").begin_object().field("level", sarif::level(m.severity)).end_object();
+  w.key("properties").begin_object();
+  w.key("tags").begin_array();
+  w.value("security").value("kubernetes").value(std::string_view(lower(m.family)));
+  size_t tags = 3;
+  for (const auto& r : m.references) {
+    if (tags++ == kMaxTags) break;
+    w.value(std::string_view(fmt::format("{}/{}", rules::reference_kind_name(r.kind), r.id)));
+  }
+  w.end_array();
+  w.field("security-severity", sarif::security_severity(m.severity));
+  w.field("precision", kPrecision);
+  w.field("problem.severity", sarif::level(m.severity) == "note" ? "recommendation" : sarif::level(m.severity));
+  w.field("kubeguard/severity", rules::severity_name(m.severity));
+  w.field("kubeguard/family", m.family);
+  w.end_object();
+  w.end_object();
+}
+
+void write_artifact(JsonWriter& w, std::string_view file, doc::Mark mark) {
+  w.key("physicalLocation").begin_object();
+  auto artifact = sarif::artifact_uri(file);
+  w.key("artifactLocation").begin_object();
+  w.field("uri", std::string_view(artifact.uri));
+  if (artifact.relative) w.field("uriBaseId", sarif::kSourceRoot);
+  w.end_object();
+  if (mark.line != 0) {
+    w.key("region").begin_object();
+    w.field("startLine", mark.line);
+    if (mark.column != 0) w.field("startColumn", mark.column);
+    w.end_object();
+  }
+  w.end_object();
+}
+
+void write_location(JsonWriter& w, const rules::Finding& f) {
+  w.begin_object();
+  if (!f.file.empty()) write_artifact(w, f.file, f.mark);
+  std::string key = sarif::object_key(f.object);
+  w.key("logicalLocations").begin_array();
+  w.begin_object();
+  w.field("name", std::string_view(f.object.name));
+  w.field("fullyQualifiedName", std::string_view(key));
+  w.field("kind", "resource");
+  w.end_object();
+  if (!f.path.empty()) {
+    w.begin_object();
+    w.field("name", std::string_view(f.path));
+    w.field("fullyQualifiedName", std::string_view(key + ":" + f.path));
+    w.field("kind", "property");
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void write_result(JsonWriter& w, const rules::Finding& f, size_t rule_index, const std::string& fingerprint) {
+  w.begin_object();
+  w.field("ruleId", std::string_view(f.rule_id));
+  w.field("ruleIndex", static_cast<uint64_t>(rule_index));
+  w.field("level", sarif::level(f.severity));
+  w.key("message").begin_object().field("text", std::string_view(f.message)).end_object();
+  w.key("locations").begin_array();
+  write_location(w, f);
+  w.end_array();
+  w.key("partialFingerprints").begin_object();
+  w.field(kGithubFingerprintKey, std::string_view(fingerprint));
+  w.field(kFingerprintKey, std::string_view(fingerprint));
+  w.end_object();
+  if (f.suppressed) {
+    // Annotations live in the manifest itself; everything else comes from
+    // the configuration file, which SARIF calls external.
+    bool in_source = f.suppression.starts_with("annotation");
+    w.key("suppressions").begin_array().begin_object();
+    w.field("kind", in_source ? "inSource" : "external");
+    w.field("status", "accepted");
+    w.field("justification", std::string_view(f.suppression));
+    w.end_object().end_array();
+  }
+  w.key("properties").begin_object();
+  w.field("severity", rules::severity_name(f.severity));
+  w.key("object").begin_object();
+  w.field("apiVersion", std::string_view(f.object.api_version));
+  w.field("kind", std::string_view(f.object.kind));
+  w.field("namespace", std::string_view(f.object.name_space));
+  w.field("name", std::string_view(f.object.name));
+  w.end_object();
+  if (!f.container.empty()) {
+    w.field("container", std::string_view(f.container));
+    w.field("containerRole", std::string_view(f.container_role));
+  }
+  w.field("path", std::string_view(f.path));
+  w.end_object();
+  w.end_object();
+}
+
+void write_invocation(JsonWriter& w, const ReportInput& input) {
+  const auto& errors = input.result.errors;
+  w.begin_object();
+  w.field("executionSuccessful", errors.empty());
+  w.field("exitCode", input.exit_code);
+  w.key("toolExecutionNotifications").begin_array();
+  for (const auto& e : errors) {
+    w.begin_object();
+    w.field("level", "error");
+    w.key("message").begin_object().field("text", std::string_view(e.message)).end_object();
+    w.key("descriptor").begin_object().field("id", doc::error_code_name(e.code)).end_object();
+    if (!e.file.empty()) {
+      w.key("locations").begin_array().begin_object();
+      write_artifact(w, e.file, e.mark);
+      w.end_object().end_array();
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+}  // namespace
+
+void write_sarif(const ReportInput& input, std::ostream& out) {
+  const auto& r = input.result;
+  RuleTable table = rule_table(r, input.catalog);
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("$schema", kSchemaUri);
+  w.field("version", "2.1.0");
+  w.key("runs").begin_array().begin_object();
+  w.key("tool").begin_object().key("driver").begin_object();
+  w.field("name", "kubeguard");
+  w.field("version", KG_VERSION);
+  w.field("semanticVersion", KG_VERSION);
+#ifdef KG_HOMEPAGE_URL
+  w.field("informationUri", KG_HOMEPAGE_URL);
+#endif
+  w.key("rules").begin_array();
+  for (const auto& d : table.rules) write_descriptor(w, d);
+  w.end_array();
+  w.end_object().end_object();
+  w.key("invocations").begin_array();
+  write_invocation(w, input);
+  w.end_array();
+  w.key("results").begin_array();
+  // GitHub's own fingerprints end in ":<occurrence>" so that identical
+  // findings (same rule, object and field) stay distinct; ours do the same.
+  std::unordered_map<std::string, size_t> seen;
+  for (const auto& f : r.findings) {
+    std::string hash = sarif::finding_hash(f);
+    size_t occurrence = ++seen[hash];
+    write_result(w, f, table.index.at(f.rule_id), fmt::format("{}:{}", hash, occurrence));
+  }
+  w.end_array();
+  w.end_object().end_array();
+  w.end_object();
+}
 
 }  // namespace kg::report

@@ -77,12 +77,17 @@ void write_text(const ReportInput& input, std::ostream& out, bool color) {
     out << '\n';
     std::string loc = location(f);
     out << "           " << st.dim() << f.path;
+    if (!f.container.empty()) out << "  [container " << f.container << ", " << f.container_role << ']';
     if (!loc.empty()) out << "  (" << loc << ')';
     out << st.reset() << '\n';
   }
   if (!r.errors.empty()) {
     out << '\n' << st.bold() << "Errors" << st.reset() << '\n';
     for (const auto& e : r.errors) out << "  " << doc::format_error(e) << '\n';
+  }
+  if (!r.notices.empty()) {
+    out << '\n' << st.bold() << "Notes" << st.reset() << '\n';
+    for (const auto& n : r.notices) out << "  " << n << '\n';
   }
   const auto& s = r.summary;
   static constexpr std::array kOrder = {rules::Severity::Critical, rules::Severity::High, rules::Severity::Medium,

@@ -16,6 +16,10 @@ void Catalog::add_inventory_rule(const RuleMeta& meta, InventoryCheck check) {
   rules_.push_back(RuleEntry{&meta, RuleScope::Inventory, nullptr, nullptr, check});
 }
 
+void Catalog::add_paired_rule(const RuleMeta& meta) {
+  rules_.push_back(RuleEntry{&meta, RuleScope::Paired, nullptr, nullptr, nullptr});
+}
+
 const RuleEntry* Catalog::find(std::string_view id_or_slug) const {
   for (const auto& r : rules_) {
     if (r.meta->id == id_or_slug || r.meta->slug == id_or_slug) return &r;
@@ -45,7 +49,10 @@ Catalog build_catalog() {
   register_ns_rules(catalog);
   register_net_rules(catalog);
   register_pss_rules(catalog);
+  register_sc_rules(catalog);
+  register_img_rules(catalog);
   register_wh_rules(catalog);
+  register_drift_rules(catalog);
   catalog.sort_by_id();
   return catalog;
 }

@@ -17,7 +17,10 @@ using ObjectCheck = void (*)(const ObjectContext& ctx, Emitter& out);
 // Runs once over facts gathered from the whole input.
 using InventoryCheck = void (*)(const InventoryContext& ctx, InventoryEmitter& out);
 
-enum class RuleScope : uint8_t { PodSpec, Object, Inventory };
+// Paired rules compare two inputs (desired against live state, `kubeguard diff`):
+// the scan never runs them; the catalog carries their metadata for the rules
+// reference, SARIF and configuration.
+enum class RuleScope : uint8_t { PodSpec, Object, Inventory, Paired };
 
 struct RuleEntry {
   const RuleMeta* meta = nullptr;
@@ -32,6 +35,7 @@ class Catalog {
   void add_pod_rule(const RuleMeta& meta, PodCheck check);
   void add_object_rule(const RuleMeta& meta, ObjectCheck check);
   void add_inventory_rule(const RuleMeta& meta, InventoryCheck check);
+  void add_paired_rule(const RuleMeta& meta);
 
   std::span<const RuleEntry> rules() const { return rules_; }
   // By ID or slug; nullptr when unknown.
@@ -53,6 +57,9 @@ void register_sec_rules(Catalog& catalog);
 void register_ns_rules(Catalog& catalog);
 void register_net_rules(Catalog& catalog);
 void register_pss_rules(Catalog& catalog);
+void register_sc_rules(Catalog& catalog);
+void register_img_rules(Catalog& catalog);
 void register_wh_rules(Catalog& catalog);
+void register_drift_rules(Catalog& catalog);
 
 }  // namespace kg::rules

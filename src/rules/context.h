@@ -9,6 +9,7 @@
 #include "k8s/inventory.h"
 #include "k8s/object.h"
 #include "k8s/pod_spec.h"
+#include "k8s/sidecar_profile.h"
 #include "k8s/webhook_approval.h"
 #include "pss/policy.h"
 #include "rules/finding.h"
@@ -21,6 +22,7 @@ struct Settings {
   std::vector<std::string> trusted_registries;  // empty: the trusted-registry rule reports nothing
   std::optional<pss::Policy> pss;               // set: the KG-PSS rules run at this level and version
   std::vector<k8s::ApprovedWebhook> approved_webhooks;  // added to the built-in approvals
+  std::vector<k8s::SidecarProfile> sidecar_profiles = k8s::builtin_sidecar_profiles();
 };
 
 struct ObjectContext {

@@ -24,6 +24,8 @@ struct Reference {
   std::string_view title;  // human name of the technique, control or section
 };
 
+struct Settings;
+
 struct RuleMeta {
   std::string_view id;      // KG-<FAMILY>-<NNN>
   std::string_view slug;    // kebab-case name, accepted wherever an ID is
@@ -34,6 +36,9 @@ struct RuleMeta {
   std::string_view rationale;
   std::string_view remediation;
   std::vector<Reference> references;
+  // Says why the rule cannot report anything under these settings (e.g. no
+  // trusted registries configured); the scan shows it once as a notice.
+  std::string_view (*inactive_reason)(const Settings& settings) = nullptr;
 };
 
 // Common references, so the same technique is named the same way everywhere.

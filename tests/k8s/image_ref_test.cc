@@ -43,5 +43,53 @@ TEST(ImageRef, DigestOnlyIsPinnedNotLatest) {
   EXPECT_EQ(r.repository(), "docker.io/library/busybox");
 }
 
+TEST(ImageRef, ExplicitDockerHubGetsLibraryPrefix) {
+  EXPECT_EQ(parse_image("docker.io/nginx:1.25").repository(), "docker.io/library/nginx");
+  ImageRef legacy = parse_image("index.docker.io/nginx");
+  EXPECT_EQ(legacy.registry, "docker.io");
+  EXPECT_EQ(legacy.path, "library/nginx");
+  EXPECT_FALSE(legacy.implicit_registry);
+}
+
+TEST(ImageRef, LocalhostWithoutPortIsARegistry) {
+  ImageRef r = parse_image("localhost/app:1.0");
+  EXPECT_EQ(r.registry, "localhost");
+  EXPECT_EQ(r.path, "app");
+  EXPECT_EQ(r.tag, "1.0");
+}
+
+TEST(ImageRef, RegistryPortAndTagTogether) {
+  ImageRef r = parse_image("registry.example.com:5000/team/app:v2");
+  EXPECT_EQ(r.registry, "registry.example.com:5000");
+  EXPECT_EQ(r.path, "team/app");
+  EXPECT_EQ(r.tag, "v2");
+  EXPECT_TRUE(r.valid);
+}
+
+TEST(ImageRef, UpperCaseFirstComponentIsARegistry) {
+  // A repository path cannot hold upper case, so the grammar reads it as a host.
+  ImageRef r = parse_image("MyRegistry/app:1");
+  EXPECT_EQ(r.registry, "MyRegistry");
+  EXPECT_EQ(r.path, "app");
+  EXPECT_TRUE(r.valid);
+}
+
+TEST(ImageRef, LatestTagWithDigestIsPinned) {
+  ImageRef r = parse_image("nginx:latest@sha256:0123");
+  EXPECT_TRUE(r.latest());
+  EXPECT_TRUE(r.pinned());
+  EXPECT_FALSE(r.implicit_tag);
+}
+
+TEST(ImageRef, MalformedReferencesAreNotValid) {
+  for (std::string_view text : {"", "nginx:", "nginx@", "nginx@sha256", "team//app", "/app", "app/", "Team/App:1",
+                                "{{ .Values.image }}", "nginx :1.0"}) {
+    EXPECT_FALSE(parse_image(text).valid) << text;
+  }
+  for (std::string_view text : {"nginx", "a/b/c:1", "gcr.io/x/y@sha256:ab", "localhost:5000/app"}) {
+    EXPECT_TRUE(parse_image(text).valid) << text;
+  }
+}
+
 }  // namespace
 }  // namespace kg::k8s

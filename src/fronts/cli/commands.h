@@ -15,6 +15,8 @@ inline constexpr int kExitError = 2;
 void add_scan_command(CLI::App& app, const rules::Catalog& catalog, int& status);
 void add_rules_command(CLI::App& app, const rules::Catalog& catalog, int& status);
 void add_pss_command(CLI::App& app, int& status);
+void add_diff_command(CLI::App& app, const rules::Catalog& catalog, int& status);
+void add_cluster_command(CLI::App& app, const rules::Catalog& catalog, int& status);
 
 // True when colour should be used for this stream (a terminal, NO_COLOR unset).
 bool use_color(FILE* stream);

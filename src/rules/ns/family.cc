@@ -1,7 +1,7 @@
-#include "rules/catalog.h"
+#include "rules/ns/ns_rules.h"
 
 namespace kg::rules {
 
-void register_ns_rules(Catalog& /*catalog*/) {}
+void register_ns_rules(Catalog& catalog) { ns::register_default_namespace(catalog); }
 
 }  // namespace kg::rules

@@ -1,7 +1,10 @@
-#include "rules/catalog.h"
+#include "rules/sec/sec_rules.h"
 
 namespace kg::rules {
 
-void register_sec_rules(Catalog& /*catalog*/) {}
+void register_sec_rules(Catalog& catalog) {
+  sec::register_secret_literal_in_env(catalog);
+  sec::register_secret_in_env_var(catalog);
+}
 
 }  // namespace kg::rules

@@ -1,0 +1,61 @@
+// A small Kubernetes API client: paginated lists and watches of the fixed
+// resources in resources.h, objects decoded into the engine's Node model.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "cluster/error.h"
+#include "cluster/http_client.h"
+#include "cluster/json_decode.h"
+#include "cluster/kubeconfig.h"
+#include "cluster/resources.h"
+#include "doc/node.h"
+
+namespace kg::cluster {
+
+using ItemSink = std::function<void(doc::Node&& item)>;
+// Return false to end the watch.
+using EventSink = std::function<bool(WatchEvent&& event)>;
+
+struct WatchOptions {
+  std::string resource_version;  // "" starts from "now" (the server sends ADDED for what exists)
+  long timeout_seconds = 300;    // asked of the server, which then ends the stream cleanly
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct WatchEnd {
+  std::string resource_version;  // the last one seen; resume from here
+};
+
+class ApiClient {
+ public:
+  static Expected<ApiClient> connect(const RestConfig& config, const HttpOptions& options = {});
+
+  // Every item of a collection, `page_size` at a time (?limit=&continue=).
+  // Returns the list's resourceVersion. A failing page ends the list with an
+  // error after the earlier pages' items were delivered.
+  Expected<std::string> list(const Resource& resource, std::string_view name_space, const ItemSink& on_item,
+                             size_t page_size = 500);
+
+  // GET of one object by its full path, e.g. /api/v1/namespaces/default.
+  Expected<doc::Node> get(std::string_view path);
+
+  // Streams watch events (?watch=1&allowWatchBookmarks=true) until the
+  // server closes the stream, the sink returns false, or `cancel` is set. An
+  // expired resourceVersion (HTTP 410, or an ERROR event with code 410) is
+  // an error of kind Gone: list again, then watch from the list's version.
+  Expected<WatchEnd> watch(const Resource& resource, std::string_view name_space, const WatchOptions& options,
+                           const EventSink& on_event);
+
+  const std::string& server() const { return http_.server(); }
+
+ private:
+  explicit ApiClient(HttpClient http) : http_(std::move(http)) {}
+  HttpClient http_;
+  JsonDecoder decoder_;
+};
+
+}  // namespace kg::cluster

@@ -1,0 +1,185 @@
+#include "engine/drift/drift.h"
+
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "doc/source.h"
+#include "engine/drift/emit.h"
+#include "engine/drift/live_only.h"
+#include "engine/drift/object_key.h"
+#include "engine/drift/owners.h"
+#include "engine/drift/pod_diff.h"
+#include "engine/drift/text.h"
+#include "engine/suppression.h"
+
+namespace kg::engine {
+namespace {
+
+using drift::ObjectIndex;
+using drift::ObjectKey;
+
+constexpr size_t kNoticeExamples = 5;
+
+struct Side {
+  std::vector<k8s::Object> objects;
+  std::vector<ObjectKey> keys;  // parallel to objects
+  ObjectIndex index;
+};
+
+Side extract(std::span<const doc::Document> documents, std::string_view default_namespace, Summary& summary) {
+  Side side;
+  for (const auto& d : documents) {
+    k8s::Extraction extraction;
+    k8s::extract_objects(d, extraction);
+    summary.skipped_documents += extraction.skipped_documents;
+    for (auto& o : extraction.objects) side.objects.push_back(std::move(o));
+  }
+  summary.documents += documents.size();
+  summary.objects += side.objects.size();
+  for (const auto& o : side.objects) side.keys.push_back(drift::key_of(o.ref, default_namespace));
+  // Indexed once the vector no longer moves.
+  for (size_t i = 0; i < side.objects.size(); ++i) side.index.add(side.keys[i], side.objects[i]);
+  return side;
+}
+
+class Comparison {
+ public:
+  Comparison(const Side& baseline, const Side& live, const Config& config, ScanResult& result)
+      : baseline_(baseline), live_(live), config_(config), result_(result) {
+    for (const auto& k : baseline.keys) {
+      if (!k.name_space.empty()) namespaces_.insert(k.name_space);
+      if (k.kind == "Namespace") namespaces_.insert(k.name);
+    }
+  }
+
+  void run() {
+    for (size_t i = 0; i < live_.objects.size(); ++i) compare(live_.objects[i], live_.keys[i]);
+    add_notices();
+  }
+
+ private:
+  void compare(const k8s::Object& object, const ObjectKey& key) {
+    if (const k8s::Object* declared = baseline_.index.find(key)) {
+      matched_.insert(key);
+      compare_pods(object, *declared, "", declared);
+      return;
+    }
+    const doc::Node* owner = drift::controller_reference(object);
+    if (owner != nullptr && k8s::is_pod_bearing_kind(object.ref.kind)) {
+      drift::TemplateSource source = drift::template_source(object, key, live_.index, baseline_.index);
+      if (source.object == nullptr) {
+        not_compared_.push_back(fmt::format("{}: {}", key.display(), source.not_compared));
+        return;
+      }
+      if (!source.live) matched_.insert(source.key);
+      const k8s::Object* anchor = drift::baseline_anchor(object, key, live_.index, baseline_.index);
+      if (anchor != nullptr) matched_.insert(baseline_.keys[static_cast<size_t>(anchor - baseline_.objects.data())]);
+      std::string note = fmt::format(" (against {} {})", source.live ? "live" : "baseline", source.key.display());
+      compare_pods(object, *source.object, note, anchor);
+      return;
+    }
+    // Owned objects are made by their controller; the owner is what was declared.
+    if (owner != nullptr || drift::is_generated(object)) return;
+    if (!key.name_space.empty() && !namespaces_.contains(key.name_space)) return;
+    report_only_in_live(object);
+  }
+
+  void compare_pods(const k8s::Object& object, const k8s::Object& reference, std::string_view note,
+                    const k8s::Object* anchor) {
+    const auto& profiles = config_.settings.sidecar_profiles;
+    std::optional<k8s::PodSpecView> live = k8s::pod_spec_of(object, profiles);
+    std::optional<k8s::PodSpecView> want = k8s::pod_spec_of(reference, profiles);
+    if (!live || !want) return;
+    IgnoreList ignore;
+    if (anchor != nullptr) {
+      std::optional<k8s::PodSpecView> anchor_pod = k8s::pod_spec_of(*anchor, profiles);
+      ignore = ignore_list_of(*anchor, anchor_pod ? &*anchor_pod : nullptr);
+    }
+    drift::DriftEmitter out(object, std::move(ignore), config_, result_.findings);
+    drift::diff_pod(drift::PodPair{*want, *live, note, profiles}, out);
+  }
+
+  void report_only_in_live(const k8s::Object& object) {
+    std::optional<k8s::PodSpecView> pod = k8s::pod_spec_of(object, config_.settings.sidecar_profiles);
+    drift::DriftEmitter out(object, IgnoreList{}, config_, result_.findings);
+    out.report(drift::DriftRule::ObjectOnlyInLive, drift::only_in_live_severity(object.ref.kind), "metadata",
+               object.metadata(), drift::only_in_live_message(object, pod ? &*pod : nullptr));
+  }
+
+  void add_notices() {
+    std::set<std::string> live_kinds;
+    for (const auto& k : live_.keys) live_kinds.insert(k.kind);
+    std::vector<std::string> missing;
+    for (const auto& k : baseline_.keys) {
+      // Only kinds the live input holds: a dump of pods says nothing about Services.
+      if (!matched_.contains(k) && live_kinds.contains(k.kind)) missing.push_back(k.display());
+    }
+    if (!missing.empty()) {
+      result_.notices.push_back(fmt::format("{} baseline objects have no live counterpart: {}", missing.size(),
+                                            drift::show_names(missing, kNoticeExamples)));
+    }
+    if (!not_compared_.empty()) {
+      result_.notices.push_back(fmt::format("{} live objects were not compared: {}", not_compared_.size(),
+                                            drift::show_names(not_compared_, kNoticeExamples)));
+    }
+    if (matched_.empty() && !baseline_.objects.empty() && !live_.objects.empty()) {
+      result_.notices.push_back(
+          "no live object matched a baseline object: check that both sides describe the same namespace "
+          "(--namespace sets the one of manifests that name none)");
+    }
+  }
+
+  const Side& baseline_;
+  const Side& live_;
+  const Config& config_;
+  ScanResult& result_;
+  std::set<std::string> namespaces_;
+  std::set<ObjectKey> matched_;
+  std::vector<std::string> not_compared_;
+};
+
+void load_side(const std::vector<std::string>& paths, const Config& config, std::vector<doc::Document>& documents,
+               ScanResult& result) {
+  doc::InputSet inputs = doc::expand_inputs(paths);
+  for (auto& e : inputs.errors) result.errors.push_back(std::move(e));
+  for (const auto& file : inputs.files) {
+    if (file != "-" && config.path_excluded(file)) {
+      ++result.summary.excluded_files;
+      continue;
+    }
+    ++result.summary.files;
+    doc::load_input(
+        file, [&](doc::Document&& d) { documents.push_back(std::move(d)); },
+        [&](doc::LoadError&& e) { result.errors.push_back(std::move(e)); });
+  }
+}
+
+}  // namespace
+
+ScanResult diff_documents(std::span<const doc::Document> baseline, std::span<const doc::Document> live,
+                          std::string_view default_namespace, const Config& config) {
+  ScanResult result;
+  Side base = extract(baseline, default_namespace, result.summary);
+  Side now = extract(live, default_namespace, result.summary);
+  Comparison(base, now, config, result).run();
+  summarize(result);
+  return result;
+}
+
+ScanResult diff(const DiffRequest& request, const Config& config) {
+  ScanResult loaded;
+  std::vector<doc::Document> baseline;
+  std::vector<doc::Document> live;
+  load_side(request.baseline, config, baseline, loaded);
+  load_side(request.live, config, live, loaded);
+  ScanResult result = diff_documents(baseline, live, request.default_namespace, config);
+  result.summary.files = loaded.summary.files;
+  result.summary.excluded_files = loaded.summary.excluded_files;
+  result.errors = std::move(loaded.errors);
+  summarize(result);
+  return result;
+}
+
+}  // namespace kg::engine

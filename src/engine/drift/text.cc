@@ -1,0 +1,89 @@
+#include "engine/drift/text.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "engine/drift/canonical.h"
+
+namespace kg::engine::drift {
+namespace {
+
+constexpr size_t kMaxItem = 60;
+constexpr size_t kMaxItems = 12;
+
+bool secret_name(std::string_view name) {
+  std::string lower(name);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static constexpr std::array<std::string_view, 7> kWords = {"pass", "secret", "token", "key", "credential",
+                                                              "auth", "pwd"};
+  return std::any_of(kWords.begin(), kWords.end(), [&](auto w) { return lower.find(w) != std::string::npos; });
+}
+
+// --password=hunter2 -> --password=***; user:pw@host in a URL -> ***@host.
+std::string mask(std::string_view item) {
+  if (auto eq = item.find('='); eq != std::string_view::npos && eq > 0 && secret_name(item.substr(0, eq))) {
+    return fmt::format("{}=***", item.substr(0, eq));
+  }
+  if (auto scheme = item.find("://"); scheme != std::string_view::npos) {
+    auto at = item.find('@', scheme + 3);
+    auto slash = item.find('/', scheme + 3);
+    if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash)) {
+      return fmt::format("{}***{}", item.substr(0, scheme + 3), item.substr(at));
+    }
+  }
+  return std::string(item);
+}
+
+std::string quote(std::string item) {
+  if (item.size() > kMaxItem) item = item.substr(0, kMaxItem - 3) + "...";
+  bool plain = !item.empty() && item.find_first_of(" ,\"[]") == std::string::npos;
+  if (plain) return item;
+  std::string out = "\"";
+  for (char c : item) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::vector<std::string> string_list(const doc::Node* node) {
+  std::vector<std::string> out;
+  if (node == nullptr || !node->is_sequence()) return out;
+  for (const auto& item : node->items()) out.push_back(item.is_scalar() ? scalar_text(item) : std::string("{...}"));
+  return out;
+}
+
+std::string show_list(const std::vector<std::string>& items) {
+  if (items.empty()) return "(unset)";
+  std::vector<std::string> shown;
+  bool mask_next = false;
+  for (const auto& item : items) {
+    if (shown.size() == kMaxItems) {
+      shown.push_back(fmt::format("... {} more", items.size() - kMaxItems));
+      break;
+    }
+    if (mask_next) {
+      shown.push_back("***");
+      mask_next = false;
+      continue;
+    }
+    // A bare secret flag (--password VALUE) hides the next item.
+    if (item.starts_with("-") && item.find('=') == std::string::npos && secret_name(item)) mask_next = true;
+    shown.push_back(quote(mask(item)));
+  }
+  return fmt::format("[{}]", fmt::join(shown, ", "));
+}
+
+std::string show_names(const std::vector<std::string>& names, size_t limit) {
+  if (names.size() <= limit) return fmt::format("{}", fmt::join(names, ", "));
+  std::vector<std::string> head(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(limit));
+  return fmt::format("{} and {} more", fmt::join(head, ", "), names.size() - limit);
+}
+
+}  // namespace kg::engine::drift

@@ -1,0 +1,92 @@
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "engine/config.h"
+#include "engine/drift/drift.h"
+#include "fronts/cli/commands.h"
+#include "report/report.h"
+
+namespace kg::cli {
+namespace {
+
+struct DiffOptions {
+  std::vector<std::string> baseline;
+  std::vector<std::string> live;
+  std::string name_space = "default";
+  std::string format = "text";
+  std::string output;
+  std::string fail_on;
+  std::string config;
+};
+
+int fail(std::string_view message) {
+  std::cerr << "kubeguard diff: " << message << '\n';
+  return kExitError;
+}
+
+int run_diff(const DiffOptions& opts, const rules::Catalog& catalog) {
+  auto format = report::parse_format(opts.format);
+  if (!format) return fail(fmt::format("unknown format '{}' (text, json, sarif, junit)", opts.format));
+  auto stdin_count = std::count(opts.baseline.begin(), opts.baseline.end(), "-") +
+                     std::count(opts.live.begin(), opts.live.end(), "-");
+  if (stdin_count > 1) return fail("standard input (-) can be read once, on one side only");
+
+  std::string config_path = opts.config.empty() ? engine::find_config_upward(".") : opts.config;
+  engine::ConfigResult loaded;
+  if (!config_path.empty()) loaded = engine::load_config_file(config_path, catalog);
+  if (!loaded.errors.empty()) {
+    for (const auto& e : loaded.errors) std::cerr << "kubeguard diff: " << doc::format_error(e) << '\n';
+    return kExitError;
+  }
+  engine::Config& config = loaded.config;
+  if (!opts.fail_on.empty()) {
+    auto s = rules::parse_severity(opts.fail_on);
+    if (!s) return fail(fmt::format("--fail-on '{}' is not one of critical, high, medium, low, info", opts.fail_on));
+    config.fail_on = *s;
+  }
+
+  engine::DiffRequest request{opts.baseline, opts.live, opts.name_space};
+  engine::ScanResult result = engine::diff(request, config);
+  int code = engine::exit_code(result, config.fail_on);
+  report::ReportInput input{result, catalog, config.fail_on, code};
+  if (opts.output.empty() || opts.output == "-") {
+    report::write_report(*format, input, std::cout, use_color(stdout));
+    std::cout.flush();
+  } else {
+    std::ofstream out(opts.output, std::ios::binary | std::ios::trunc);
+    if (!out) return fail(fmt::format("cannot write {}", opts.output));
+    report::write_report(*format, input, out, false);
+    out.close();
+    if (!out) return fail(fmt::format("error writing {}", opts.output));
+  }
+  // Errors also go to stderr in every format, so CI logs show them.
+  if (*format != report::Format::Text) {
+    for (const auto& e : result.errors) std::cerr << "kubeguard diff: " << doc::format_error(e) << '\n';
+  }
+  return code;
+}
+
+}  // namespace
+
+void add_diff_command(CLI::App& app, const rules::Catalog& catalog, int& status) {
+  auto opts = std::make_shared<DiffOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "diff", "Compare desired state (manifests) with live state (kubectl get -o yaml|json): DRIFT rules");
+  cmd->add_option("--baseline", opts->baseline, "Manifests: files or directories (.yaml, .yml, .json), or -")
+      ->required();
+  cmd->add_option("--live", opts->live, "Live objects as kubectl prints them (single objects or Lists), or -")
+      ->required();
+  cmd->add_option("-n,--namespace", opts->name_space, "Namespace of manifests that name none")
+      ->capture_default_str();
+  cmd->add_option("-f,--format", opts->format, "Output format: text, json, sarif, junit")->capture_default_str();
+  cmd->add_option("-o,--output", opts->output, "Write the report to FILE instead of standard output");
+  cmd->add_option("--fail-on", opts->fail_on,
+                  "Exit 1 when a finding reaches this severity (critical, high, medium, low, info; default high)");
+  cmd->add_option("--config", opts->config, "Configuration file (default: .kubeguard.yaml found upward)");
+  cmd->callback([opts, &catalog, &status] { status = run_diff(*opts, catalog); });
+}
+
+}  // namespace kg::cli

@@ -1,0 +1,13 @@
+// The NS family: how objects use namespaces. One file per rule; each
+// registers itself here.
+#pragma once
+
+#include <fmt/format.h>
+
+#include "rules/catalog.h"
+
+namespace kg::rules::ns {
+
+void register_default_namespace(Catalog& catalog);
+
+}  // namespace kg::rules::ns
