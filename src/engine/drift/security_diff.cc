@@ -129,7 +129,10 @@ void diff_container_security(const k8s::ContainerView& baseline, const k8s::Cont
 
 void diff_pod_security(const k8s::PodSpecView& baseline, const k8s::PodSpecView& live, std::string_view note,
                        DriftEmitter& out) {
-  std::vector<FlatChange> changes = compare(pod_security(baseline), pod_security(live));
+  // The changes point into both maps, so they must outlive `changes`.
+  const FlatMap baseline_fields = pod_security(baseline);
+  const FlatMap live_fields = pod_security(live);
+  std::vector<FlatChange> changes = compare(baseline_fields, live_fields);
   if (changes.empty()) return;
   // Point at the first field that changed, or at the pod spec when the live side left it out.
   std::string_view field = changes.front().key;
