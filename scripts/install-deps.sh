@@ -23,6 +23,7 @@ BUILD_PACKAGES=(
   g++
   pkg-config
   git
+  ccache
 )
 
 # Libraries the engine, the fronts, the tests and the benchmarks link.
@@ -56,6 +57,9 @@ TOOL_PACKAGES=(
 # validating reports against a schema). KG_EXTRA_DEPS (space-separated) adds
 # more from the environment without editing this file.
 EXTRA_PACKAGES=(
+  openssl            # certificates for the webhook server and the test control plane
+  curl               # end-to-end tests talk to the API server and the webhook like an attacker would
+  python3-jsonschema # validates JSON and SARIF reports against their schemas in tests
 )
 # ------------------------------------------------------------------------------
 
