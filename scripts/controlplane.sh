@@ -36,6 +36,9 @@ GO="${KUBEGUARD_CP_GO:-}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ASSETS="$HERE/controlplane"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager)
+# Built with the control plane but not run by it: the tests drive the API
+# server with the real client, as an attacker or an admin would.
+TOOLS=(kubectl)
 
 log() { printf 'controlplane: %s\n' "$*" >&2; }
 die() { printf 'controlplane: error: %s\n' "$*" >&2; exit 1; }
@@ -117,6 +120,25 @@ build_k8s() {
   ) >>"$CACHE/build.log" 2>&1 || { tail -n 40 "$CACHE/build.log" >&2; die "Kubernetes build failed"; }
 }
 
+build_kubectl() {
+  local dir="$CACHE/module-kubectl" mode=readonly
+  rm -rf "$dir"; mkdir -p "$dir"
+  if ! use_lock "kubectl-$K8S_VERSION" "$dir"; then
+    # kubectl's own dependencies (cli-runtime, kustomize) are not in the
+    # server build's module graph: resolve them on top of it.
+    gen_k8s_gomod "$dir"; mode=mod
+  fi
+  log "building kubectl $K8S_VERSION (-mod=$mode, log: $CACHE/build.log)"
+  (
+    cd "$dir"
+    # shellcheck disable=SC2030,SC2031  # local to this subshell on purpose
+    export GOFLAGS="-mod=$mode -buildvcs=false"
+    [[ "$mode" == readonly ]] || "$GO" get "k8s.io/kubernetes/cmd/kubectl@$K8S_VERSION"
+    nice -n 10 "$GO" build -p 2 -trimpath -ldflags "-s -w$(ldflags_version "$K8S_VERSION")" \
+      -o "$BIN.tmp/kubectl" k8s.io/kubernetes/cmd/kubectl
+  ) >>"$CACHE/build.log" 2>&1 || { tail -n 40 "$CACHE/build.log" >&2; die "kubectl build failed"; }
+}
+
 build_etcd() {
   local dir="$CACHE/module-etcd" mode=readonly
   rm -rf "$dir"; mkdir -p "$dir"
@@ -146,7 +168,7 @@ etcd_current() { [[ -x "$1/etcd" && "$(cat "$1/etcd.version" 2>/dev/null)" == "$
 
 have_binaries() {
   local c
-  for c in "${COMPONENTS[@]}"; do [[ -x "$(bin_of "$c")" ]] || return 1; done
+  for c in "${COMPONENTS[@]}" "${TOOLS[@]}"; do [[ -x "$(bin_of "$c")" ]] || return 1; done
   [[ -n "${KUBEGUARD_CP_ETCD_BIN:-}" ]] || etcd_current "$BIN"
 }
 
@@ -166,6 +188,7 @@ cmd_build() {
   # Keep binaries that are already there (e.g. etcd when only Kubernetes is missing).
   if [[ -d "$BIN" ]]; then cp -a "$BIN/." "$BIN.tmp/"; fi
   [[ -x "$BIN.tmp/kube-apiserver" && -x "$BIN.tmp/kube-controller-manager" ]] || build_k8s
+  [[ -x "$BIN.tmp/kubectl" ]] || build_kubectl
   [[ -n "${KUBEGUARD_CP_ETCD_BIN:-}" ]] || etcd_current "$BIN.tmp" || build_etcd
   rm -rf "$BIN"; mv "$BIN.tmp" "$BIN"
   t1=$(date +%s)
@@ -368,6 +391,7 @@ cmd_env() {
   printf 'export KUBECONFIG=%q\n' "$RUN/admin.kubeconfig"
   printf 'export KUBEGUARD_AUDIT_LOG=%q\n' "$RUN/audit.log"
   printf 'export KUBEGUARD_CP_DIR=%q\n' "$RUN"
+  printf 'export KUBECTL=%q\n' "$BIN/kubectl"
 }
 
 cmd_status() {
