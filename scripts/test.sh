@@ -7,9 +7,15 @@
 #   4. format   clang-format check over src tests fuzz bench
 #   5. fuzz     libFuzzer build (clang) in build-fuzz/ + a bounded run of the loader
 #               fuzzer, seeded from a sample of the corpus manifests copied to a temp dir
+#   6. e2e      a real control plane (scripts/controlplane.sh: etcd, kube-apiserver,
+#               kube-controller-manager, kubectl; built in the background from step 2 on,
+#               cached under ~/.cache/kubeguard) started in a run dir of its own, then
+#               every end-to-end test (gtest names Live* and *E2E*) of the release and
+#               the sanitizer builds against it; a skipped end-to-end test fails the step
 #
 # Environment:
 #   KG_SKIP_ASAN=1        skip step 3            KG_SKIP_FUZZ=1    skip step 5
+#   KG_SKIP_E2E=1         skip step 6 (and the control plane build)
 #   KG_FUZZ_SECONDS=N     length of the fuzz run (default 60)
 #   KG_FORMAT_WARN_ONLY=1 report formatting differences without failing
 #   KG_CORPUS_DIR=DIR     the shared corpus (default: ../shared/corpus beside the repo)
@@ -233,6 +239,81 @@ step_fuzz() {
   echo "fuzz: no crash, hang, leak or sanitizer report in ${FUZZ_SECONDS}s"
 }
 
+E2E_FILTER='Live*:*E2E*'
+
+# The control plane takes long to build the first time (docs/CONTROLPLANE.md):
+# it builds in the background while the C++ builds and tests run. Its exit
+# status lands in a file, which the e2e step waits for.
+start_controlplane_build() {
+  CP_BUILD_LOG=$(mktemp)
+  CP_BUILD_RC=$(mktemp -u)
+  TMP_DIRS+=("$CP_BUILD_LOG" "$CP_BUILD_RC")
+  log "building the control plane in the background (log: $CP_BUILD_LOG)"
+  (
+    rc=0
+    bash "$ROOT/scripts/controlplane.sh" build >"$CP_BUILD_LOG" 2>&1 </dev/null || rc=$?
+    echo "$rc" >"$CP_BUILD_RC"
+  ) &
+}
+
+# Runs the end-to-end tests of one build against the running control plane.
+run_e2e_tests() {
+  local dir=$1 label=$2 log_file rc=0
+  local binary="$dir/tests/kubeguard_tests"
+  [[ -x "$binary" ]] || {
+    echo "no test binary at $binary" >&2
+    return 1
+  }
+  log_file=$(mktemp)
+  echo "$log_file" >>"$TMP_LIST_FILE"
+  KG_CLUSTER_E2E=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$binary" --gtest_filter="$E2E_FILTER" --gtest_color=no 2>&1 | tee "$log_file" || rc=$?
+  local ran skipped
+  ran=$(grep -cE '^\[ +OK \]|^\[ +FAILED +\] [A-Za-z]' "$log_file" || true)
+  skipped=$(grep -cE '^\[ +SKIPPED +\] [A-Za-z]' "$log_file" || true)
+  printf '%s e2e: %s run, %s skipped, exit %s\n' "$label" "$ran" "$skipped" "$rc" >>"$SUMMARY_FILE"
+  ((rc == 0)) || return "$rc"
+  ((ran > 0)) || {
+    echo "no end-to-end test ran in $label" >&2
+    return 1
+  }
+  if ((skipped > 0)); then
+    echo "$skipped end-to-end test(s) skipped in $label although a control plane runs:" >&2
+    grep -E '^\[ +SKIPPED +\] [A-Za-z]' "$log_file" >&2
+    return 1
+  fi
+}
+
+step_e2e() {
+  local waited=0
+  while [[ ! -s "$CP_BUILD_RC" ]]; do
+    ((waited % 60 == 0)) && echo "waiting for the control plane build (${waited}s so far)"
+    sleep 5
+    waited=$((waited + 5))
+    ((waited < 5400)) || {
+      echo "the control plane build did not finish in 90 minutes" >&2
+      return 1
+    }
+  done
+  if [[ "$(cat "$CP_BUILD_RC")" != 0 ]]; then
+    echo "the control plane build failed; its log:" >&2
+    tail -n 60 "$CP_BUILD_LOG" >&2
+    return 1
+  fi
+  tail -n 3 "$CP_BUILD_LOG"
+  # A run dir of its own, so a control plane a developer keeps running is not touched.
+  KUBEGUARD_CP_DIR=$(mktemp -d -t kg-cp-ci.XXXXXX)
+  export KUBEGUARD_CP_DIR
+  echo "$KUBEGUARD_CP_DIR" >>"$TMP_LIST_FILE"
+  trap 'bash "$ROOT/scripts/controlplane.sh" stop >/dev/null 2>&1 || true' EXIT
+  bash "$ROOT/scripts/controlplane.sh" start
+  # The tests call kubectl by name, as an operator would: the one built with the control plane.
+  eval "$(bash "$ROOT/scripts/controlplane.sh" env)"
+  export PATH="$(dirname "$KUBECTL"):$PATH"
+  run_e2e_tests "$ROOT/build" "release"
+  if [[ "${KG_SKIP_ASAN:-0}" != 1 ]]; then run_e2e_tests "$ROOT/build-asan" "asan+ubsan"; fi
+}
+
 [[ -d "$CORPUS_DIR" ]] || die "the shared corpus is not at $CORPUS_DIR; the tests read it (set KG_CORPUS_DIR)"
 
 SUMMARY_FILE=$(mktemp)
@@ -247,6 +328,7 @@ trap 'collect_tmp_dirs; cleanup' EXIT
 
 log "repository $ROOT, corpus $CORPUS_DIR, $JOBS jobs"
 run_step deps "Debian packages" step_deps
+if [[ "${KG_SKIP_E2E:-0}" != 1 ]]; then start_controlplane_build; fi
 run_step release "Release build + ctest (build/)" step_release
 if [[ "${KG_SKIP_ASAN:-0}" == 1 ]]; then
   log "KG_SKIP_ASAN=1: skipping the sanitizer build"
@@ -258,6 +340,11 @@ if [[ "${KG_SKIP_FUZZ:-0}" == 1 ]]; then
   log "KG_SKIP_FUZZ=1: skipping the fuzz run"
 else
   run_step fuzz "libFuzzer build + ${FUZZ_SECONDS}s loader fuzz run (build-fuzz/)" step_fuzz
+fi
+if [[ "${KG_SKIP_E2E:-0}" == 1 ]]; then
+  log "KG_SKIP_E2E=1: skipping the end-to-end tests"
+else
+  run_step e2e "real control plane + end-to-end tests" step_e2e
 fi
 
 print_summary
