@@ -8,6 +8,10 @@
 #   scripts/controlplane.sh env      print eval-able export lines
 #   scripts/controlplane.sh status   say whether it runs (exit 0 running, 3 not)
 #   scripts/controlplane.sh stop     stop the processes this script started
+#   scripts/controlplane.sh restart-apiserver
+#                                    stop kube-apiserver and start it again with the
+#                                    same flags (etcd keeps the state): for tests of
+#                                    clients that must survive a restart
 #
 # See docs/CONTROLPLANE.md for versions, flags, ports and environment knobs.
 set -euo pipefail
@@ -547,8 +551,20 @@ cmd_start() {
   cmd_env
 }
 
+cmd_restart_apiserver() {
+  lock_run_dir
+  local pid args=()
+  pid="$(own_pid kube-apiserver)" || die "kube-apiserver of $RUN is not running"
+  # The exact flags it runs with, so the restarted server is the same server.
+  mapfile -d '' -t args < "/proc/$pid/cmdline"
+  stop_one kube-apiserver
+  log "starting kube-apiserver again on https://127.0.0.1:$API_PORT"
+  launch kube-apiserver "${args[@]:1}"
+  wait_for kube-apiserver api_ready
+}
+
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
@@ -557,6 +573,7 @@ case "${1:-}" in
   env) cmd_env ;;
   status) cmd_status ;;
   build) cmd_build ;;
+  restart-apiserver) cmd_restart_apiserver ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

@@ -9,6 +9,7 @@
 #include "engine/config.h"
 #include "engine/scanner.h"
 #include "fronts/cli/commands.h"
+#include "fronts/cli/config_options.h"
 #include "report/report.h"
 
 namespace kg::cli {
@@ -21,9 +22,7 @@ struct ClusterScanOptions {
   bool in_cluster = false;
   std::string format = "text";
   std::string output;
-  std::string fail_on;
-  std::string config;
-  std::string pss;
+  ConfigOptions config;
   long timeout_seconds = 60;
 };
 
@@ -32,35 +31,6 @@ constexpr std::string_view kCmd = "kubeguard cluster scan";
 int fail(std::string_view message) {
   std::cerr << kCmd << ": " << message << '\n';
   return kExitError;
-}
-
-// The same configuration handling as `scan`, so a .kubeguard.yaml means the
-// same thing for files and for clusters.
-std::optional<engine::Config> load_config(const ClusterScanOptions& opts, const rules::Catalog& catalog) {
-  std::string path = opts.config.empty() ? engine::find_config_upward(".") : opts.config;
-  engine::ConfigResult loaded;
-  if (!path.empty()) loaded = engine::load_config_file(path, catalog);
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << kCmd << ": " << doc::format_error(e) << '\n';
-    return std::nullopt;
-  }
-  if (!opts.fail_on.empty()) {
-    auto s = rules::parse_severity(opts.fail_on);
-    if (!s) {
-      fail(fmt::format("--fail-on '{}' is not one of critical, high, medium, low, info", opts.fail_on));
-      return std::nullopt;
-    }
-    loaded.config.fail_on = *s;
-  }
-  if (!opts.pss.empty()) {
-    auto policy = pss::parse_policy(opts.pss);
-    if (!policy) {
-      fail(fmt::format("--pss '{}' is not LEVEL[:VERSION] (e.g. restricted:v1.30)", opts.pss));
-      return std::nullopt;
-    }
-    loaded.config.settings.pss = policy;
-  }
-  return std::move(loaded.config);
 }
 
 int write_output(report::Format format, const report::ReportInput& input, const std::string& output) {
@@ -83,7 +53,7 @@ int run_cluster_scan(const ClusterScanOptions& opts, const rules::Catalog& catal
   if (!opts.name_space.empty() && !cluster::valid_namespace_name(opts.name_space)) {
     return fail(fmt::format("-n '{}' is not a valid namespace name", opts.name_space));
   }
-  auto config = load_config(opts, catalog);
+  auto config = load_config(opts.config, catalog, kCmd);
   if (!config) return kExitError;
 
   cluster::ConfigRequest request;
@@ -128,14 +98,16 @@ void add_cluster_command(CLI::App& app, const rules::Catalog& catalog, int& stat
                 "Use the pod's service account (token, ca.crt) and KUBERNETES_SERVICE_HOST");
   cmd->add_option("-f,--format", opts->format, "Output format: text, json, sarif, junit")->capture_default_str();
   cmd->add_option("-o,--output", opts->output, "Write the report to FILE instead of standard output");
-  cmd->add_option("--fail-on", opts->fail_on,
+  cmd->add_option("--fail-on", opts->config.fail_on,
                   "Exit 1 when a finding reaches this severity (critical, high, medium, low, info; default high)");
-  cmd->add_option("--config", opts->config, "Configuration file (default: .kubeguard.yaml found upward)");
-  cmd->add_option("--pss", opts->pss, "Add Pod Security Standards checks: LEVEL[:VERSION], e.g. restricted:v1.30");
+  cmd->add_option("--config", opts->config.config, "Configuration file (default: .kubeguard.yaml found upward)");
+  cmd->add_option("--pss", opts->config.pss,
+                  "Add Pod Security Standards checks: LEVEL[:VERSION], e.g. restricted:v1.30");
   cmd->add_option("--request-timeout", opts->timeout_seconds, "Seconds allowed for each request to the API server")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->callback([opts, &catalog, &status] { status = run_cluster_scan(*opts, catalog); });
+  add_cluster_watch_command(*cluster, catalog, status);
 }
 
 }  // namespace kg::cli

@@ -1,0 +1,251 @@
+// `kubeguard cluster watch`: one informer per watched resource, each on its
+// own thread with its own connection; their events meet in one queue that a
+// single thread drains through the change monitor, so the monitor needs no
+// locks and alerts come out one whole line at a time.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "cluster/api_client.h"
+#include "cluster/cluster_scan.h"
+#include "cluster/informer.h"
+#include "cluster/kubeconfig.h"
+#include "engine/watch/change_monitor.h"
+#include "fronts/cli/commands.h"
+#include "fronts/cli/config_options.h"
+#include "report/json_writer.h"
+
+namespace kg::cli {
+namespace {
+
+constexpr std::string_view kCmd = "kubeguard cluster watch";
+
+struct WatchCommandOptions {
+  std::string kubeconfig;
+  std::string context;
+  std::string name_space;
+  bool in_cluster = false;
+  std::string format = "text";
+  std::string min_severity = "medium";
+  ConfigOptions config;
+  long duration_seconds = 0;
+  long watch_timeout_seconds = 300;
+};
+
+// Pods, every workload kind, webhook configurations and RBAC: where code gets
+// into pods and where the power to put it there is granted.
+constexpr std::string_view kWatchedKinds[] = {"Pod",
+                                              "Deployment",
+                                              "StatefulSet",
+                                              "DaemonSet",
+                                              "ReplicaSet",
+                                              "ReplicationController",
+                                              "Job",
+                                              "CronJob",
+                                              "MutatingWebhookConfiguration",
+                                              "ValidatingWebhookConfiguration",
+                                              "Role",
+                                              "RoleBinding",
+                                              "ClusterRole",
+                                              "ClusterRoleBinding"};
+
+using QueueItem = std::variant<cluster::ObjectEvent, cluster::InformerStatus>;
+
+class EventQueue {
+ public:
+  void push(QueueItem&& item) {
+    {
+      std::lock_guard lock(mutex_);
+      items_.push_back(std::move(item));
+    }
+    ready_.notify_one();
+  }
+  // Waits up to `timeout`; nullopt when nothing came.
+  std::optional<QueueItem> pop(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!ready_.wait_for(lock, timeout, [&] { return !items_.empty(); })) return std::nullopt;
+    QueueItem item = std::move(items_.front());
+    items_.pop_front();
+    return item;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<QueueItem> items_;
+};
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+void print_alert(const rules::Finding& f, cluster::ChangeType change, bool json, bool color) {
+  std::string time = now_utc();
+  if (json) {
+    report::JsonWriter out(std::cout, false);
+    out.begin_object()
+        .field("time", std::string_view(time))
+        .field("change", cluster::change_type_name(change))
+        .field("rule", std::string_view(f.rule_id))
+        .field("severity", rules::severity_name(f.severity))
+        .field("kind", std::string_view(f.object.kind))
+        .field("namespace", std::string_view(f.object.name_space))
+        .field("name", std::string_view(f.object.name));
+    if (!f.container.empty()) out.field("container", std::string_view(f.container));
+    out.field("path", std::string_view(f.path)).field("message", std::string_view(f.message)).end_object();
+    std::cout << '\n';
+  } else {
+    std::string severity(rules::severity_name(f.severity));
+    if (color) severity = fmt::format("\x1b[1m{}\x1b[0m", severity);
+    std::cout << fmt::format("{} {} {} {} {}{}: {} ({})\n", time, cluster::change_type_name(change), f.rule_id,
+                             severity, f.object.display(),
+                             f.container.empty() ? "" : fmt::format(" container {}", f.container), f.message, f.path);
+  }
+  std::cout.flush();
+}
+
+int run_watch(const WatchCommandOptions& opts, const rules::Catalog& catalog) {
+  auto fail = [](std::string_view message) {
+    std::cerr << kCmd << ": " << message << '\n';
+    return kExitError;
+  };
+  if (opts.format != "text" && opts.format != "json") {
+    return fail(fmt::format("unknown format '{}' (text, json)", opts.format));
+  }
+  auto min_severity = rules::parse_severity(opts.min_severity);
+  if (!min_severity) {
+    return fail(fmt::format("--min-severity '{}' is not one of critical, high, medium, low, info", opts.min_severity));
+  }
+  if (!opts.name_space.empty() && !cluster::valid_namespace_name(opts.name_space)) {
+    return fail(fmt::format("-n '{}' is not a valid namespace name", opts.name_space));
+  }
+  auto config = load_config(opts.config, catalog, kCmd);
+  if (!config) return kExitError;
+
+  cluster::ConfigRequest request;
+  request.kubeconfig = opts.kubeconfig;
+  request.context = opts.context;
+  request.in_cluster = opts.in_cluster;
+  auto rest = cluster::resolve_config(request, cluster::Environment::from_process());
+  if (!rest) return fail(rest.error().message);
+  for (const auto& note : rest->notes) std::cerr << kCmd << ": " << note << '\n';
+
+  std::vector<const cluster::Resource*> resources;
+  for (std::string_view kind : kWatchedKinds) {
+    const cluster::Resource* r = cluster::find_resource(kind);
+    if (r == nullptr) continue;
+    if (!opts.name_space.empty() && !r->namespaced) continue;
+    resources.push_back(r);
+  }
+
+  // SIGINT and SIGTERM end the watch: blocked here (the threads inherit the
+  // mask), taken by sigtimedwait in the draining loop.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::atomic<bool> cancel{false};
+  EventQueue queue;
+  std::vector<std::thread> threads;
+  std::vector<cluster::ApiClient> clients;
+  cluster::HttpOptions http;
+  http.request_timeout_seconds = 60;
+  for (size_t i = 0; i < resources.size(); ++i) {
+    auto client = cluster::ApiClient::connect(*rest, http);
+    if (!client) return fail(client.error().message);
+    clients.push_back(std::move(*client));
+  }
+  for (size_t i = 0; i < resources.size(); ++i) {
+    threads.emplace_back([&, i] {
+      cluster::InformerOptions informer_options;
+      informer_options.name_space = opts.name_space;
+      informer_options.watch_timeout_seconds = opts.watch_timeout_seconds;
+      cluster::Informer informer(*resources[i], informer_options);
+      informer.run(
+          clients[i], cancel, [&](cluster::ObjectEvent&& event) { queue.push(std::move(event)); },
+          [&](cluster::InformerStatus&& status) { queue.push(std::move(status)); });
+    });
+  }
+
+  engine::watch::ChangeMonitor monitor(catalog, *config, fmt::format("cluster:{}", rest->context));
+  bool json = opts.format == "json";
+  bool color = !json && use_color(stdout);
+  size_t synced = 0;
+  auto deadline = opts.duration_seconds > 0
+                      ? std::chrono::steady_clock::now() + std::chrono::seconds(opts.duration_seconds)
+                      : std::chrono::steady_clock::time_point::max();
+  const timespec no_wait{0, 0};
+  while (true) {
+    if (sigtimedwait(&stop_signals, nullptr, &no_wait) > 0) break;
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    auto item = queue.pop(std::chrono::milliseconds(200));
+    if (!item) continue;
+    if (auto* status = std::get_if<cluster::InformerStatus>(&*item)) {
+      std::cerr << kCmd << ": " << status->message << '\n';
+      if (status->synced && !status->problem && ++synced == resources.size()) {
+        std::cerr << kCmd << ": watching " << resources.size() << " resources, " << monitor.objects()
+                  << " objects known\n";
+      }
+      continue;
+    }
+    auto& event = std::get<cluster::ObjectEvent>(*item);
+    cluster::ChangeType change = event.type;
+    engine::watch::ObjectChange object_change{
+        change == cluster::ChangeType::Added      ? engine::watch::Change::Added
+        : change == cluster::ChangeType::Modified ? engine::watch::Change::Modified
+                                                  : engine::watch::Change::Deleted,
+        std::string(event.resource->kind), std::move(event.key), std::move(event.object), event.initial};
+    for (const auto& finding : monitor.apply(std::move(object_change))) {
+      if (finding.severity >= *min_severity) print_alert(finding, change, json, color);
+    }
+  }
+  cancel = true;
+  for (auto& t : threads) t.join();
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_cluster_watch_command(CLI::App& cluster, const rules::Catalog& catalog, int& status) {
+  auto opts = std::make_shared<WatchCommandOptions>();
+  CLI::App* cmd = cluster.add_subcommand(
+      "watch",
+      "Watch pods, workloads, webhook configurations and RBAC; print each finding a change introduces as it happens");
+  cmd->add_option("--kubeconfig", opts->kubeconfig, "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)");
+  cmd->add_option("--context", opts->context, "Context of the kubeconfig to use (default: current-context)");
+  cmd->add_option("-n,--namespace", opts->name_space,
+                  "Only this namespace (default: all, with webhook configurations and cluster RBAC)");
+  cmd->add_flag("--in-cluster", opts->in_cluster, "Use the pod's service account and KUBERNETES_SERVICE_HOST");
+  cmd->add_option("-f,--format", opts->format, "Output: text, or json (one alert a line)")->capture_default_str();
+  cmd->add_option("--min-severity", opts->min_severity, "Print alerts of this severity and above")
+      ->capture_default_str();
+  cmd->add_option("--config", opts->config.config, "Configuration file (default: .kubeguard.yaml found upward)");
+  cmd->add_option("--pss", opts->config.pss, "Add Pod Security Standards checks: LEVEL[:VERSION]");
+  cmd->add_option("--for", opts->duration_seconds, "Stop after this many seconds (default: until SIGINT or SIGTERM)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--watch-timeout", opts->watch_timeout_seconds,
+                  "Seconds each watch request lasts before it is renewed from its last resourceVersion")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->callback([opts, &catalog, &status] { status = run_watch(*opts, catalog); });
+}
+
+}  // namespace kg::cli
