@@ -13,14 +13,16 @@ std::string_view resource_version_of(const doc::Node& object) {
 
 // A watch ERROR event carries a Status; 410 means our version is too old.
 Error watch_error_event(std::string_view what, const doc::Node& status) {
-  auto code = status.get("code") != nullptr ? status.get("code")->as_int() : std::nullopt;
+  // A plain integer, not an optional: GCC 12 misreads the optional's state
+  // after inlining (-Wmaybe-uninitialized).
+  const doc::Node* code_node = status.get("code");
+  int64_t code = code_node != nullptr ? code_node->as_int().value_or(0) : 0;
   std::string message(k8s::string_at(&status, "message"));
-  if (code && *code == 410) {
+  if (code == 410) {
     return Error{ErrorKind::Gone, fmt::format("{}: resourceVersion too old (410 Gone): {}; list again", what, message),
                  410};
   }
-  return Error{ErrorKind::Http, fmt::format("{}: watch error {}: {}", what, code.value_or(0), message),
-               static_cast<long>(code.value_or(0))};
+  return Error{ErrorKind::Http, fmt::format("{}: watch error {}: {}", what, code, message), static_cast<long>(code)};
 }
 
 }  // namespace
@@ -58,6 +60,13 @@ Expected<doc::Node> ApiClient::get(std::string_view path) {
   auto object = decoder_.object(response->body);
   if (!object) return Error{ErrorKind::Decode, fmt::format("get {}: {}", path, object.error().message)};
   return std::move(*object);
+}
+
+Expected<std::string> ApiClient::get_text(std::string_view path) {
+  auto response = http_.get(path);
+  if (!response) return response.error();
+  if (response->status != 200) return http_error(fmt::format("get {}", path), *response);
+  return std::move(response->body);
 }
 
 Expected<WatchEnd> ApiClient::watch(const Resource& resource, std::string_view name_space, const WatchOptions& options,

@@ -42,6 +42,15 @@ class ApiClient {
 
   // GET of one object by its full path, e.g. /api/v1/namespaces/default.
   Expected<doc::Node> get(std::string_view path);
+  // The same, as the server's JSON text (kept verbatim, e.g. as evidence).
+  Expected<std::string> get_text(std::string_view path);
+
+  // A write; the answer whatever its status (the caller decides what a 409
+  // or 404 means for it). Transport failures are errors.
+  Expected<HttpResponse> send(std::string_view method, std::string_view path, std::string_view content_type,
+                              std::string_view body) {
+    return http_.send(method, path, content_type, body);
+  }
 
   // Streams watch events (?watch=1&allowWatchBookmarks=true) until the
   // server closes the stream, the sink returns false, or `cancel` is set. An

@@ -81,7 +81,8 @@ struct HttpClient::Impl {
     if (curl != nullptr) curl_easy_cleanup(curl);
   }
 
-  Expected<HttpResponse> perform(std::string_view path_and_query, Sink& sink, long timeout_seconds) {
+  Expected<HttpResponse> perform(std::string_view path_and_query, Sink& sink, long timeout_seconds,
+                                 std::string_view method = "GET") {
     std::string url = server + std::string(path_and_query);
     sink.curl = curl;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -96,7 +97,7 @@ struct HttpClient::Impl {
     HttpResponse response;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     response.body = std::move(sink.body);
-    std::string where = fmt::format("GET {}", path_and_query);
+    std::string where = fmt::format("{} {}", method, path_and_query);
     if (sink.stopped) return Error{ErrorKind::Cancelled, where + ": stopped", response.status};
     if (sink.overflow) {
       return Error{ErrorKind::Decode, fmt::format("{}: response larger than {} bytes", where, sink.max_body),
@@ -161,6 +162,29 @@ Expected<HttpResponse> HttpClient::get(std::string_view path_and_query) {
   Sink sink;
   sink.max_body = impl_->options.max_body_bytes;
   return impl_->perform(path_and_query, sink, impl_->options.request_timeout_seconds);
+}
+
+Expected<HttpResponse> HttpClient::send(std::string_view method, std::string_view path_and_query,
+                                        std::string_view content_type, std::string_view body) {
+  CURL* curl = impl_->curl;
+  std::string method_text(method);
+  std::string content_header = fmt::format("Content-Type: {}", content_type);
+  curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
+  headers = curl_slist_append(headers, content_header.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method_text.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  Sink sink;
+  sink.max_body = impl_->options.max_body_bytes;
+  auto response = impl_->perform(path_and_query, sink, impl_->options.request_timeout_seconds, method);
+  // Back to plain GETs for the next request on this handle.
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
+  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, impl_->headers);
+  curl_slist_free_all(headers);
+  return response;
 }
 
 Expected<HttpResponse> HttpClient::stream(std::string_view path_and_query, const ChunkSink& on_chunk,

@@ -40,6 +40,11 @@ class HttpClient {
   // statuses); only transport failures are errors.
   Expected<HttpResponse> get(std::string_view path_and_query);
 
+  // Any other method (POST, PATCH, PUT, DELETE) with a body of `content_type`.
+  // Answers of every status are responses, as with get().
+  Expected<HttpResponse> send(std::string_view method, std::string_view path_and_query, std::string_view content_type,
+                              std::string_view body);
+
   // GET whose 2xx body goes to `on_chunk` as it arrives (watch streams).
   // `timeout_seconds` bounds the whole transfer (0: none); `cancel` is polled
   // about once a second. A non-2xx answer is returned with its body.
