@@ -26,9 +26,8 @@ Error field_error(const Where& where, const doc::Node* node, std::string_view fi
                   ErrorKind kind = ErrorKind::Config) {
   std::string at(where.file);
   if (node != nullptr && node->mark().line != 0) at += fmt::format(":{}:{}", node->mark().line, node->mark().column);
-  std::string path = where.path;
-  if (!field.empty()) path += (path.empty() ? "" : ".") + std::string(field);
-  return Error{kind, fmt::format("{}: {}: {}", at, path, message)};
+  std::string_view dot = where.path.empty() || field.empty() ? "" : ".";
+  return Error{kind, fmt::format("{}: {}{}{}: {}", at, where.path, dot, field, message)};
 }
 
 std::string_view string_of(const doc::Node* node) {
