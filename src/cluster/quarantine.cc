@@ -107,6 +107,7 @@ Expected<std::string> save_evidence(ApiClient& client, const QuarantineRequest& 
       .field("reason", std::string_view(request.reason))
       .field("finding", std::string_view(request.finding))
       .key("objects");
+  out.flush();  // the objects follow as the server sent them, written straight to the stream
   json << "{\"pod\":" << pod_text << ",\"owners\":[";
   for (size_t i = 0; i < owners.size(); ++i) json << (i == 0 ? "" : ",") << owners[i];
   json << "],\"events\":" << (events ? *events : std::string("null")) << "}}\n";

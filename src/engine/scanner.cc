@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -125,6 +127,16 @@ unsigned thread_count(unsigned requested, size_t files) {
 }  // namespace
 
 ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config) {
+  std::vector<rules::Finding> findings;
+  ScanResult result = scan(request, catalog, config, [&](std::span<const rules::Finding> batch) {
+    findings.insert(findings.end(), batch.begin(), batch.end());
+  });
+  result.findings = std::move(findings);
+  return result;
+}
+
+ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config,
+                const FindingSink& sink) {
   ScanResult result;
   result.notices = inactive_rule_notices(catalog, config);
   doc::InputSet inputs = doc::expand_inputs(request.inputs);
@@ -139,28 +151,56 @@ ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const
   }
   result.summary.files = files.size();
 
+  Summary& summary = result.summary;
+  auto deliver = [&](std::span<const rules::Finding> batch) {
+    for (const auto& f : batch) {
+      if (f.suppressed) ++summary.suppressed;
+      else ++summary.by_severity[static_cast<size_t>(f.severity)];
+    }
+    if (!batch.empty()) sink(batch);
+  };
+
+  // Workers take files in turn; this thread hands each file's results on in
+  // input order as soon as that file is done, then drops them.
   std::vector<FileResult> per_file(files.size());
+  std::vector<char> done(files.size(), 0);
+  std::mutex mutex;
+  std::condition_variable file_done;
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) scan_file(files[i], catalog, config, per_file[i]);
+    for (size_t i = next++; i < files.size(); i = next++) {
+      scan_file(files[i], catalog, config, per_file[i]);
+      {
+        std::lock_guard lock(mutex);
+        done[i] = 1;
+      }
+      file_done.notify_one();
+    }
   };
   unsigned threads = thread_count(request.threads, files.size());
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
 
   k8s::Inventory inventory;
-  for (auto& r : per_file) {
-    result.summary.documents += r.documents;
-    result.summary.objects += r.objects;
-    result.summary.skipped_documents += r.skipped;
-    std::move(r.findings.begin(), r.findings.end(), std::back_inserter(result.findings));
+  for (size_t i = 0; i < files.size(); ++i) {
+    {
+      std::unique_lock lock(mutex);
+      file_done.wait(lock, [&] { return done[i] != 0; });
+    }
+    FileResult r = std::move(per_file[i]);
+    summary.documents += r.documents;
+    summary.objects += r.objects;
+    summary.skipped_documents += r.skipped;
+    deliver(r.findings);
     std::move(r.errors.begin(), r.errors.end(), std::back_inserter(result.errors));
     inventory.merge(std::move(r.inventory));
   }
-  evaluate_inventory(inventory, catalog, config, result.findings);
-  summarize(result);
+  for (auto& t : pool) t.join();
+
+  std::vector<rules::Finding> inventory_findings;
+  evaluate_inventory(inventory, catalog, config, inventory_findings);
+  deliver(inventory_findings);
+  summary.errors = result.errors.size();
   return result;
 }
 
@@ -168,6 +208,10 @@ int exit_code(const ScanResult& result, rules::Severity fail_on) {
   if (!result.errors.empty()) return 2;
   for (const auto& f : result.findings) {
     if (!f.suppressed && f.severity >= fail_on) return 1;
+  }
+  // A streamed scan keeps no findings, only their counts.
+  for (size_t s = static_cast<size_t>(fail_on); s < result.summary.by_severity.size(); ++s) {
+    if (result.summary.by_severity[s] > 0) return 1;
   }
   return 0;
 }

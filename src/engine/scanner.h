@@ -3,6 +3,8 @@
 #pragma once
 
 #include <array>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,16 @@ struct ScanRequest {
 };
 
 ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config);
+
+// Receives findings as they are made, in the same order scan() returns them:
+// file by file in input order, then the findings of the inventory rules.
+using FindingSink = std::function<void(std::span<const rules::Finding> findings)>;
+
+// The same scan, handing findings to `sink` instead of keeping them: memory
+// holds the files being worked on and the inventory facts, not every finding.
+// The result's summary counts them; its findings vector stays empty.
+ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config,
+                const FindingSink& sink);
 
 // Exit status for CI: 0 below the threshold, 1 findings at or above it, 2 errors.
 int exit_code(const ScanResult& result, rules::Severity fail_on);

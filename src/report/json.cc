@@ -44,14 +44,29 @@ void write_finding(JsonWriter& w, const rules::Finding& f, const rules::Catalog&
 
 }  // namespace
 
-void write_json(const ReportInput& input, std::ostream& out) {
-  const auto& r = input.result;
-  JsonWriter w(out);
+struct JsonReportStream::State {
+  JsonWriter writer;
+  const rules::Catalog& catalog;
+  State(std::ostream& out, const rules::Catalog& c) : writer(out), catalog(c) {}
+};
+
+JsonReportStream::JsonReportStream(std::ostream& out, const rules::Catalog& catalog)
+    : state_(std::make_unique<State>(out, catalog)) {
+  JsonWriter& w = state_->writer;
   w.begin_object();
   w.field("schemaVersion", kSchemaVersion);
   w.key("tool").begin_object().field("name", "kubeguard").field("version", KG_VERSION).end_object();
   w.key("findings").begin_array();
-  for (const auto& f : r.findings) write_finding(w, f, input.catalog);
+}
+
+JsonReportStream::~JsonReportStream() = default;
+
+void JsonReportStream::add(std::span<const rules::Finding> findings) {
+  for (const auto& f : findings) write_finding(state_->writer, f, state_->catalog);
+}
+
+void JsonReportStream::finish(const engine::ScanResult& r, rules::Severity fail_on, int exit_code) {
+  JsonWriter& w = state_->writer;
   w.end_array();
   w.key("errors").begin_array();
   for (const auto& e : r.errors) {
@@ -80,12 +95,21 @@ void write_json(const ReportInput& input, std::ostream& out) {
   w.key("bySeverity").begin_object();
   static constexpr std::array kOrder = {rules::Severity::Critical, rules::Severity::High, rules::Severity::Medium,
                                         rules::Severity::Low, rules::Severity::Info};
-  for (auto sev : kOrder) w.field(rules::severity_name(sev), static_cast<uint64_t>(s.by_severity[static_cast<size_t>(sev)]));
+  for (auto sev : kOrder) {
+    w.field(rules::severity_name(sev), static_cast<uint64_t>(s.by_severity[static_cast<size_t>(sev)]));
+  }
   w.end_object();
-  w.field("failOn", rules::severity_name(input.fail_on));
-  w.field("exitCode", input.exit_code);
+  w.field("failOn", rules::severity_name(fail_on));
+  w.field("exitCode", exit_code);
   w.end_object();
   w.end_object();
+  w.flush();
+}
+
+void write_json(const ReportInput& input, std::ostream& out) {
+  JsonReportStream stream(out, input.catalog);
+  stream.add(input.result.findings);
+  stream.finish(input.result, input.fail_on, input.exit_code);
 }
 
 }  // namespace kg::report

@@ -1,31 +1,71 @@
 #include "report/json_writer.h"
 
-namespace kg::report {
+#include <charconv>
 
-void json_escape(std::ostream& out, std::string_view s) {
+namespace kg::report {
+namespace {
+
+// Text goes to a string first and reaches the stream in large pieces:
+// per-character ostream calls cost more than the rest of the report.
+constexpr size_t kFlushAt = size_t{1} << 16;
+
+void escape_into(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
+    auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.write(s.data() + run, static_cast<std::streamsize>(i - run));
+    out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out << "\\\""; break;
-      case '\\': out << "\\\\"; break;
-      case '\n': out << "\\n"; break;
-      case '\r': out << "\\r"; break;
-      case '\t': out << "\\t"; break;
-      default: out << "\\u00" << kHex[c >> 4] << kHex[c & 0xF];
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
     }
   }
-  out.write(s.data() + run, static_cast<std::streamsize>(s.size() - run));
+  out.append(s.data() + run, s.size() - run);
+}
+
+template <typename Int>
+void append_number(std::string& out, Int n) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, end);
+}
+
+}  // namespace
+
+void json_escape(std::ostream& out, std::string_view s) {
+  std::string escaped;
+  escaped.reserve(s.size() + 8);
+  escape_into(escaped, s);
+  out.write(escaped.data(), static_cast<std::streamsize>(escaped.size()));
+}
+
+JsonWriter::~JsonWriter() { flush(); }
+
+void JsonWriter::flush() {
+  if (buffer_.empty()) return;
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+}
+
+void JsonWriter::maybe_flush() {
+  // A complete top-level value is handed over at once, so callers may read
+  // the stream right after writing it; large documents go in pieces.
+  if (stack_.empty() || buffer_.size() >= kFlushAt) flush();
 }
 
 void JsonWriter::newline() {
   if (!pretty_) return;
-  out_ << '\n';
-  for (size_t i = 0; i < stack_.size(); ++i) out_ << "  ";
+  buffer_ += '\n';
+  buffer_.append(2 * stack_.size(), ' ');
 }
 
 void JsonWriter::before_value() {
@@ -34,14 +74,14 @@ void JsonWriter::before_value() {
     return;
   }
   if (stack_.empty()) return;
-  if (!stack_.back().empty) out_ << ',';
+  if (!stack_.back().empty) buffer_ += ',';
   stack_.back().empty = false;
   newline();
 }
 
 JsonWriter& JsonWriter::begin_object() {
   before_value();
-  out_ << '{';
+  buffer_ += '{';
   stack_.push_back(Level{true});
   return *this;
 }
@@ -50,14 +90,15 @@ JsonWriter& JsonWriter::end_object() {
   bool empty = stack_.back().empty;
   stack_.pop_back();
   if (!empty) newline();
-  out_ << '}';
-  if (stack_.empty() && pretty_) out_ << '\n';
+  buffer_ += '}';
+  if (stack_.empty() && pretty_) buffer_ += '\n';
+  maybe_flush();
   return *this;
 }
 
 JsonWriter& JsonWriter::begin_array() {
   before_value();
-  out_ << '[';
+  buffer_ += '[';
   stack_.push_back(Level{false});
   return *this;
 }
@@ -66,51 +107,57 @@ JsonWriter& JsonWriter::end_array() {
   bool empty = stack_.back().empty;
   stack_.pop_back();
   if (!empty) newline();
-  out_ << ']';
+  buffer_ += ']';
+  maybe_flush();
   return *this;
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   before_value();
   write_string(name);
-  out_ << (pretty_ ? ": " : ":");
+  buffer_ += pretty_ ? ": " : ":";
   after_key_ = true;
   return *this;
 }
 
 void JsonWriter::write_string(std::string_view s) {
-  out_ << '"';
-  json_escape(out_, s);
-  out_ << '"';
+  buffer_ += '"';
+  escape_into(buffer_, s);
+  buffer_ += '"';
 }
 
 JsonWriter& JsonWriter::value(std::string_view text) {
   before_value();
   write_string(text);
+  maybe_flush();
   return *this;
 }
 
 JsonWriter& JsonWriter::value(bool b) {
   before_value();
-  out_ << (b ? "true" : "false");
+  buffer_ += b ? "true" : "false";
+  maybe_flush();
   return *this;
 }
 
 JsonWriter& JsonWriter::value(int64_t n) {
   before_value();
-  out_ << n;
+  append_number(buffer_, n);
+  maybe_flush();
   return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t n) {
   before_value();
-  out_ << n;
+  append_number(buffer_, n);
+  maybe_flush();
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   before_value();
-  out_ << "null";
+  buffer_ += "null";
+  maybe_flush();
   return *this;
 }
 

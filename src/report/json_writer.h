@@ -1,8 +1,11 @@
 // A minimal streaming JSON writer: correct escaping, no intermediate tree.
+// Output is buffered: it reaches the stream whenever a top-level value is
+// complete, every 64 KiB, on flush() and when the writer is destroyed.
 #pragma once
 
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -11,6 +14,11 @@ namespace kg::report {
 class JsonWriter {
  public:
   explicit JsonWriter(std::ostream& out, bool pretty = true) : out_(out), pretty_(pretty) {}
+  ~JsonWriter();
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+
+  void flush();
 
   JsonWriter& begin_object();
   JsonWriter& end_object();
@@ -35,6 +43,7 @@ class JsonWriter {
 
  private:
   void before_value();
+  void maybe_flush();
   void newline();
   void write_string(std::string_view s);
 
@@ -46,6 +55,7 @@ class JsonWriter {
   bool pretty_;
   bool after_key_ = false;
   std::vector<Level> stack_;
+  std::string buffer_;
 };
 
 // Escapes a string for inclusion in JSON (without the quotes).

@@ -1,8 +1,10 @@
 // Reporters: one per format, each a pure function of the scan result.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string_view>
 
 #include "engine/scanner.h"
@@ -27,5 +29,23 @@ void write_sarif(const ReportInput& input, std::ostream& out);
 void write_junit(const ReportInput& input, std::ostream& out);
 
 void write_report(Format format, const ReportInput& input, std::ostream& out, bool color);
+
+// The JSON report written as findings arrive (engine::scan with a sink):
+// findings first, then errors, notices and the summary, as write_json.
+class JsonReportStream {
+ public:
+  JsonReportStream(std::ostream& out, const rules::Catalog& catalog);
+  ~JsonReportStream();
+  JsonReportStream(const JsonReportStream&) = delete;
+  JsonReportStream& operator=(const JsonReportStream&) = delete;
+
+  void add(std::span<const rules::Finding> findings);
+  // `result` supplies errors, notices and the summary; its findings are not read.
+  void finish(const engine::ScanResult& result, rules::Severity fail_on, int exit_code);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace kg::report

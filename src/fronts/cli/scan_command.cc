@@ -8,6 +8,7 @@
 #include "engine/config.h"
 #include "engine/scanner.h"
 #include "fronts/cli/commands.h"
+#include "fronts/cli/config_options.h"
 #include "report/report.h"
 
 namespace kg::cli {
@@ -17,68 +18,60 @@ struct ScanOptions {
   std::vector<std::string> paths;
   std::string format = "text";
   std::string output;
-  std::string fail_on;
-  std::string config;
-  std::string pss;
+  ConfigOptions config;
   unsigned threads = 0;
 };
+
+constexpr std::string_view kCmd = "kubeguard scan";
 
 int run_scan(const ScanOptions& opts, const rules::Catalog& catalog) {
   auto format = report::parse_format(opts.format);
   if (!format) {
-    std::cerr << fmt::format("kubeguard scan: unknown format '{}' (text, json, sarif, junit)\n", opts.format);
+    std::cerr << fmt::format("{}: unknown format '{}' (text, json, sarif, junit)\n", kCmd, opts.format);
     return kExitError;
   }
-  std::string config_path = opts.config.empty() ? engine::find_config_upward(".") : opts.config;
-  engine::ConfigResult loaded;
-  if (!config_path.empty()) loaded = engine::load_config_file(config_path, catalog);
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << "kubeguard scan: " << doc::format_error(e) << '\n';
-    return kExitError;
-  }
-  engine::Config& config = loaded.config;
-  if (!opts.fail_on.empty()) {
-    auto s = rules::parse_severity(opts.fail_on);
-    if (!s) {
-      std::cerr << fmt::format("kubeguard scan: --fail-on '{}' is not one of critical, high, medium, low, info\n",
-                               opts.fail_on);
+  auto config = load_config(opts.config, catalog, kCmd);
+  if (!config) return kExitError;
+
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  bool color = use_color(stdout);
+  if (!opts.output.empty() && opts.output != "-") {
+    file.open(opts.output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      std::cerr << fmt::format("{}: cannot write {}\n", kCmd, opts.output);
       return kExitError;
     }
-    config.fail_on = *s;
-  }
-  if (!opts.pss.empty()) {
-    auto policy = pss::parse_policy(opts.pss);
-    if (!policy) {
-      std::cerr << fmt::format("kubeguard scan: --pss '{}' is not LEVEL[:VERSION] (e.g. restricted:v1.30)\n",
-                               opts.pss);
-      return kExitError;
-    }
-    config.settings.pss = policy;
+    out = &file;
+    color = false;
   }
 
   engine::ScanRequest request{opts.paths, opts.threads};
-  engine::ScanResult result = engine::scan(request, catalog, config);
-  int code = engine::exit_code(result, config.fail_on);
-  report::ReportInput input{result, catalog, config.fail_on, code};
-  if (opts.output.empty() || opts.output == "-") {
-    report::write_report(*format, input, std::cout, use_color(stdout));
-    std::cout.flush();
+  engine::ScanResult result;
+  int code = kExitOk;
+  if (*format == report::Format::Json) {
+    // JSON streams: findings are written as files finish, never all held.
+    report::JsonReportStream stream(*out, catalog);
+    result = engine::scan(request, catalog, *config, [&](std::span<const rules::Finding> f) { stream.add(f); });
+    code = engine::exit_code(result, config->fail_on);
+    stream.finish(result, config->fail_on, code);
   } else {
-    std::ofstream out(opts.output, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      std::cerr << fmt::format("kubeguard scan: cannot write {}\n", opts.output);
-      return kExitError;
-    }
-    report::write_report(*format, input, out, false);
-    out.close();
-    if (!out) {
-      std::cerr << fmt::format("kubeguard scan: error writing {}\n", opts.output);
+    // The other formats group findings (text by object, SARIF and JUnit by rule and file).
+    result = engine::scan(request, catalog, *config);
+    code = engine::exit_code(result, config->fail_on);
+    report::write_report(*format, report::ReportInput{result, catalog, config->fail_on, code}, *out, color);
+  }
+  out->flush();
+  if (file.is_open()) {
+    file.close();
+    if (!file) {
+      std::cerr << fmt::format("{}: error writing {}\n", kCmd, opts.output);
       return kExitError;
     }
   }
   // Errors also go to stderr in every format, so CI logs show them.
   if (*format != report::Format::Text) {
-    for (const auto& e : result.errors) std::cerr << "kubeguard scan: " << doc::format_error(e) << '\n';
+    for (const auto& e : result.errors) std::cerr << kCmd << ": " << doc::format_error(e) << '\n';
   }
   return code;
 }
@@ -92,10 +85,11 @@ void add_scan_command(CLI::App& app, const rules::Catalog& catalog, int& status)
       ->required();
   cmd->add_option("-f,--format", opts->format, "Output format: text, json, sarif, junit")->capture_default_str();
   cmd->add_option("-o,--output", opts->output, "Write the report to FILE instead of standard output");
-  cmd->add_option("--fail-on", opts->fail_on,
+  cmd->add_option("--fail-on", opts->config.fail_on,
                   "Exit 1 when a finding reaches this severity (critical, high, medium, low, info; default high)");
-  cmd->add_option("--config", opts->config, "Configuration file (default: .kubeguard.yaml found upward)");
-  cmd->add_option("--pss", opts->pss, "Add Pod Security Standards checks: LEVEL[:VERSION], e.g. restricted:v1.30");
+  cmd->add_option("--config", opts->config.config, "Configuration file (default: .kubeguard.yaml found upward)");
+  cmd->add_option("--pss", opts->config.pss,
+                  "Add Pod Security Standards checks: LEVEL[:VERSION], e.g. restricted:v1.30");
   cmd->add_option("--threads", opts->threads, "Worker threads (default: one per core, or KG_THREADS)");
   cmd->callback([opts, &catalog, &status] { status = run_scan(*opts, catalog); });
 }
