@@ -171,16 +171,17 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_handshake(beast::error_code ec) {
     if (ec) return;  // scanners, clients that do not trust us, timeouts: nothing to answer
-    read_request();
+    wait_for_request(server_.options.read_timeout);
   }
 
-  // Waits (idle timeout) for the first byte of the next request, then gives
-  // the whole request the read timeout.
-  void wait_for_request() {
+  // Waits for the first byte of the next request (a new connection has the
+  // read timeout for it, a kept-alive one the idle timeout), then gives the
+  // whole request the read timeout.
+  void wait_for_request(std::chrono::milliseconds wait) {
     if (server_.stopping) return close();
     if (buffer_.size() > 0) return read_request();
     idle_ = true;
-    beast::get_lowest_layer(stream_).expires_after(server_.options.idle_timeout);
+    beast::get_lowest_layer(stream_).expires_after(wait);
     stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
       self->idle_ = false;
       if (ec || n == 0) return;  // closed by the client, idle timeout, or shutdown: drop silently
@@ -244,7 +245,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_write(beast::error_code ec, size_t) {
     if (ec) return;
     if (!response_.keep_alive()) return close();
-    wait_for_request();
+    wait_for_request(server_.options.idle_timeout);
   }
 
   void close() {
