@@ -36,7 +36,7 @@ struct Decision {
   std::string message;                // the denial, as kubectl prints it after "denied the request: "
   std::vector<std::string> warnings;  // warn mode: one per finding
   std::vector<std::pair<std::string, std::string>> audit_annotations;  // audit mode
-  std::string note;                   // why a request was not examined, for the log
+  std::string note;                                                    // why a request was not examined, for the log
 };
 
 Decision decide(const AdmissionRequest& request, const rules::Catalog& catalog, const engine::Config& config,

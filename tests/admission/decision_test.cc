@@ -1,10 +1,10 @@
 // Admission decisions on AdmissionReview bodies: the same catalog as scan,
 // the UPDATE comparison (S1, S2, S3, S5), modes, threshold and exemptions.
-#include <gtest/gtest.h>
+#include "admission/decision.h"
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
-#include "admission/decision.h"
 #include "admission/response.h"
 #include "admission/review.h"
 #include "admission/review_support.h"
@@ -154,8 +154,8 @@ TEST(AdmissionDecision, AuditModeAdmitsWithAnnotations) {
 TEST(AdmissionDecision, ThresholdComesFromFailOn) {
   ReviewSpec spec;
   // Writable root filesystem is medium: below the default threshold, at failOn: medium.
-  spec.object_yaml = pod(replace(std::string(kHardenedPodSpec), "readOnlyRootFilesystem: true",
-                                 "readOnlyRootFilesystem: false"));
+  spec.object_yaml =
+      pod(replace(std::string(kHardenedPodSpec), "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"));
   EXPECT_EQ(decide_spec(spec).verdict, Verdict::Allowed);
   engine::Config config;
   config.fail_on = rules::Severity::Medium;
@@ -195,8 +195,8 @@ TEST(AdmissionDecision, S1ContainerAddedToDeploymentIsDenied) {
 
 TEST(AdmissionDecision, S1ImageMovedToAnotherRepositoryIsDenied) {
   std::string old = deployment();
-  std::string swapped = deployment(replace(std::string(kHardenedPodSpec), "registry.example.com/shop/web:1.4.2",
-                                           "docker.io/xmrig/xmrig:6.21.0"));
+  std::string swapped = deployment(
+      replace(std::string(kHardenedPodSpec), "registry.example.com/shop/web:1.4.2", "docker.io/xmrig/xmrig:6.21.0"));
   Decision d = decide_spec(deployment_review(swapped, old));
   ASSERT_EQ(d.verdict, Verdict::Denied);
   EXPECT_TRUE(has_rule(d, "KG-DRIFT-002")) << d.message;
@@ -262,10 +262,10 @@ TEST(AdmissionDecision, S5SidecarCommandChangeIsDeniedButAppCommandChangeIsNot) 
   EXPECT_TRUE(has_rule(d, "KG-DRIFT-003")) << d.message;
 
   ReviewSpec app = spec;
-  app.object_yaml = pod(replace(std::string(kHardenedPodSpec), "--port=8080", "--port=9090") +
-                            std::string(kIstioProxy).substr(1),
-                        "  annotations:\n    sidecar.istio.io/status: '{\"containers\":[\"istio-proxy\"],"
-                        "\"initContainers\":[],\"volumes\":[],\"imagePullSecrets\":null}'\n");
+  app.object_yaml =
+      pod(replace(std::string(kHardenedPodSpec), "--port=8080", "--port=9090") + std::string(kIstioProxy).substr(1),
+          "  annotations:\n    sidecar.istio.io/status: '{\"containers\":[\"istio-proxy\"],"
+          "\"initContainers\":[],\"volumes\":[],\"imagePullSecrets\":null}'\n");
   Decision allowed = decide_spec(app);
   EXPECT_FALSE(has_rule(allowed, "KG-DRIFT-003")) << allowed.message;
 }
@@ -274,8 +274,8 @@ TEST(AdmissionDecision, S5SidecarImageMovedIsDenied) {
   ReviewSpec spec;
   spec.operation = "UPDATE";
   spec.old_yaml = istio_pod();
-  spec.object_yaml = istio_pod(replace(std::string(kIstioProxy), "docker.io/istio/proxyv2:1.22.0",
-                                       "docker.io/attacker/proxyv2:1.22.0"));
+  spec.object_yaml = istio_pod(
+      replace(std::string(kIstioProxy), "docker.io/istio/proxyv2:1.22.0", "docker.io/attacker/proxyv2:1.22.0"));
   Decision d = decide_spec(spec);
   ASSERT_EQ(d.verdict, Verdict::Denied);
   EXPECT_TRUE(has_rule(d, "KG-DRIFT-002") || has_rule(d, "KG-SC-002")) << d.message;
@@ -332,8 +332,8 @@ TEST(AdmissionDecision, ExemptNamespaceAndUser) {
   spec.username = "system:serviceaccount:kubeguard:kubeguard";
   EXPECT_EQ(decide_spec(spec).verdict, Verdict::Exempt);
 
-  auto loaded = engine::parse_config("admission:\n  exemptNamespaces: [shop]\n  exemptUsers: []\n",
-                                     ".kubeguard.yaml", testing::catalog());
+  auto loaded = engine::parse_config("admission:\n  exemptNamespaces: [shop]\n  exemptUsers: []\n", ".kubeguard.yaml",
+                                     testing::catalog());
   ASSERT_TRUE(loaded.errors.empty());
   SettingsResult settings = settings_from_config(loaded.config, Mode::Enforce);
   ASSERT_TRUE(settings.errors.empty());
@@ -343,8 +343,7 @@ TEST(AdmissionDecision, ExemptNamespaceAndUser) {
 }
 
 TEST(AdmissionDecision, AdmissionSettingsErrorsNameTheField) {
-  auto loaded =
-      engine::parse_config("admission:\n  exemptNamespace: [x]\n", ".kubeguard.yaml", testing::catalog());
+  auto loaded = engine::parse_config("admission:\n  exemptNamespace: [x]\n", ".kubeguard.yaml", testing::catalog());
   ASSERT_TRUE(loaded.errors.empty());
   SettingsResult settings = settings_from_config(loaded.config, Mode::Enforce);
   ASSERT_EQ(settings.errors.size(), 1u);
@@ -367,7 +366,8 @@ TEST(AdmissionDecision, DeleteAndStatusAreNotExamined) {
 
 TEST(AdmissionDecision, EveryWorkloadKindsTemplateIsExamined) {
   std::string privileged_spec = replace(std::string(kHardenedPodSpec), kPrivileged, kPrivilegedWith);
-  std::string tmpl = "  template:\n    metadata:\n      labels: {app: web}\n    spec:" + indent(privileged_spec, "    ");
+  std::string tmpl =
+      "  template:\n    metadata:\n      labels: {app: web}\n    spec:" + indent(privileged_spec, "    ");
   struct Case {
     std::string kind, group, body;
   };

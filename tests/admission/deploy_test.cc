@@ -1,10 +1,10 @@
 // deploy/ passes kubeguard's own scan at the restricted Pod Security Standard
 // with no finding at all (suppressed ones included), and gen-certs.sh fills
 // the webhook's caBundle with the CA that signed the serving certificate.
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "engine/scanner.h"
 #include "pss/policy.h"
@@ -25,15 +25,15 @@ TEST(AdmissionDeploy, ScanRestrictedReportsNoFinding) {
   config.settings.pss = pss::parse_policy("restricted");
   engine::ScanResult result = engine::scan({{testing::source("deploy")}, 1}, testing::catalog(), config);
   EXPECT_TRUE(result.errors.empty());
-  EXPECT_EQ(result.findings.size(), 0u) << result.findings.front().rule_id << " " << result.findings.front().path
-                                        << " " << result.findings.front().message;
+  EXPECT_EQ(result.findings.size(), 0u) << result.findings.front().rule_id << " " << result.findings.front().path << " "
+                                        << result.findings.front().message;
   EXPECT_EQ(result.summary.objects, 9u);
   std::string all;
   for (const auto& entry : std::filesystem::directory_iterator(testing::source("deploy"))) {
     if (entry.path().extension() == ".yaml") all += testing::read_file(entry.path().string());
   }
-  for (std::string kind : {"Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service",
-                           "PodDisruptionBudget", "NetworkPolicy", "ValidatingWebhookConfiguration"}) {
+  for (std::string kind : {"Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget",
+                           "NetworkPolicy", "ValidatingWebhookConfiguration"}) {
     EXPECT_NE(all.find("\nkind: " + kind + "\n"), std::string::npos) << kind;
   }
 }
@@ -44,8 +44,8 @@ TEST(AdmissionDeploy, GenCertsFillsTheCaBundle) {
   ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
   fs::path dir(tmpl);
   fs::copy(testing::source("deploy"), dir / "deploy", fs::copy_options::recursive);
-  std::string command = "bash " + (dir / "deploy/gen-certs.sh").string() + " " + (dir / "out").string() +
-                        " >/dev/null 2>&1";
+  std::string command =
+      "bash " + (dir / "deploy/gen-certs.sh").string() + " " + (dir / "out").string() + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0);
   std::string webhook = testing::read_file((dir / "deploy/70-webhook.yaml").string());
   EXPECT_EQ(webhook.find("CA-BUNDLE-FILLED-BY"), std::string::npos);

@@ -1,9 +1,9 @@
 // Legitimate injection stays admitted: every istio- and linkerd-injected
 // workload of the corpus, created and re-injected, against the decision logic.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "admission/decision.h"
 #include "admission/review_support.h"
@@ -38,7 +38,8 @@ Outcome admit_folder(const std::string& folder, std::string_view suffix, const e
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     std::vector<doc::Document> documents;
-    doc::load_input(file, [&](doc::Document&& d) { documents.push_back(std::move(d)); }, [](doc::LoadError&&) {});
+    doc::load_input(
+        file, [&](doc::Document&& d) { documents.push_back(std::move(d)); }, [](doc::LoadError&&) {});
     for (const auto& d : documents) {
       k8s::Extraction extraction;
       k8s::extract_objects(d, extraction);
@@ -59,8 +60,8 @@ Outcome admit_folder(const std::string& folder, std::string_view suffix, const e
         } else {
           std::string rules;
           for (const auto& id : decision.rule_ids) rules += " " + id;
-          outcome.denied.push_back(std::filesystem::path(file).filename().string() + ": " + object.ref.display() +
-                                   ":" + rules);
+          outcome.denied.push_back(std::filesystem::path(file).filename().string() + ": " + object.ref.display() + ":" +
+                                   rules);
         }
         // Re-injection with the same content (an UPDATE that changes nothing) is never refused.
         spec.operation = "UPDATE";

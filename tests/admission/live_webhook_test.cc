@@ -7,11 +7,11 @@
 // tests/cluster/live_cluster.h).
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <random>
+
+#include <gtest/gtest.h>
 
 #include "admission/review_support.h"
 #include "cluster/live_cluster.h"
@@ -163,9 +163,8 @@ Curl curl_patch(const LiveWebhookTest& t, const std::string& dir, const std::str
   std::filesystem::permissions(header, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::string code;
   t.sh("curl -sS -A curl/8.5.0 --cacert " + ca + " -H @" + header +
-           " -H 'Content-Type: application/strategic-merge-patch+json' -X PATCH -D " + dir + "/curl.headers -o " +
-           dir + "/curl.body -w '%{http_code}' --data " + kg::testing::live_detail::quote(patch) + " " + server +
-           path,
+           " -H 'Content-Type: application/strategic-merge-patch+json' -X PATCH -D " + dir + "/curl.headers -o " + dir +
+           "/curl.body -w '%{http_code}' --data " + kg::testing::live_detail::quote(patch) + " " + server + path,
        &code);
   std::filesystem::remove(header);
   Curl c;
@@ -268,18 +267,19 @@ TEST(LiveWebhook, EnforceDeniesTheScenariosWarnAdmitsThemWithWarnings) {
   // S2: curl with a token from the TokenRequest API; RBAC allows the patch,
   // kubeguard refuses it.
   std::string token;
-  ASSERT_EQ(kg::testing::run_with_kubeconfig(
-                *live, "export PATH=" + kubectl_dir() + ":\"$PATH\"; kubectl -n " + ns +
-                           " create token intruder --duration=10m 2>/dev/null",
-                &token),
+  ASSERT_EQ(kg::testing::run_with_kubeconfig(*live,
+                                             "export PATH=" + kubectl_dir() + ":\"$PATH\"; kubectl -n " + ns +
+                                                 " create token intruder --duration=10m 2>/dev/null",
+                                             &token),
             0);
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
   ASSERT_FALSE(token.empty());
   std::string deployment_path = "/apis/apps/v1/namespaces/" + ns + "/deployments/web";
   Curl harmless = curl_patch(t, pki.path(""), token, deployment_path, R"({"metadata":{"labels":{"touched":"yes"}}})");
   EXPECT_EQ(harmless.http_status, 200) << harmless.body;
-  Curl s2 = curl_patch(t, pki.path(""), token, deployment_path,
-                       R"({"spec":{"template":{"spec":{"containers":[{"name":"miner","image":"docker.io/xmrig/xmrig:6.21.0"}]}}}})");
+  Curl s2 = curl_patch(
+      t, pki.path(""), token, deployment_path,
+      R"({"spec":{"template":{"spec":{"containers":[{"name":"miner","image":"docker.io/xmrig/xmrig:6.21.0"}]}}}})");
   EXPECT_EQ(s2.http_status, 403) << s2.body;
   EXPECT_TRUE(contains(s2.body, "KG-DRIFT-001")) << s2.body;
 
@@ -288,9 +288,9 @@ TEST(LiveWebhook, EnforceDeniesTheScenariosWarnAdmitsThemWithWarnings) {
   EXPECT_TRUE(contains(out, "KG-DRIFT-004")) << out;
 
   // Legitimate injection: istio and linkerd workloads from the corpus.
-  for (std::string_view file : {"manifests/istio/injected-sidecars/hello.injected.yaml",
-                                "manifests/istio/injected-sidecars/pod.injected.yaml",
-                                "manifests/linkerd2/inject/inject_emojivoto_deployment.golden.yml"}) {
+  for (std::string_view file :
+       {"manifests/istio/injected-sidecars/hello.injected.yaml", "manifests/istio/injected-sidecars/pod.injected.yaml",
+        "manifests/linkerd2/inject/inject_emojivoto_deployment.golden.yml"}) {
     EXPECT_EQ(t.kubectl_stdin("apply -f -", corpus_without_namespace(file), &out), 0) << file << ": " << out;
     EXPECT_FALSE(contains(out, "Warning:")) << file << ": " << out;
   }

@@ -97,8 +97,8 @@ inline std::string review_json(const ReviewSpec& s) {
   std::string out = "{\"apiVersion\":\"" + s.api_version + "\",\"kind\":\"AdmissionReview\",\"request\":{";
   out += "\"uid\":\"" + s.uid + "\",";
   out += "\"kind\":{\"group\":\"" + s.group + "\",\"version\":\"" + s.version + "\",\"kind\":\"" + s.kind + "\"},";
-  out += "\"resource\":{\"group\":\"" + s.group + "\",\"version\":\"" + s.version + "\",\"resource\":\"" +
-         s.resource + "\"},";
+  out += "\"resource\":{\"group\":\"" + s.group + "\",\"version\":\"" + s.version + "\",\"resource\":\"" + s.resource +
+         "\"},";
   if (!s.sub_resource.empty()) out += "\"subResource\":\"" + s.sub_resource + "\",";
   out += "\"operation\":\"" + s.operation + "\",\"namespace\":\"" + s.name_space + "\",\"name\":\"" + s.name + "\",";
   out += "\"userInfo\":{\"username\":\"" + s.username + "\",\"groups\":[\"system:authenticated\"]},";

@@ -1,17 +1,19 @@
 // Parsing AdmissionReview bodies: versions, uid, objects, and the errors that
 // become HTTP 400.
+#include "admission/review.h"
+
 #include <gtest/gtest.h>
 
 #include "admission/decision.h"
 #include "admission/response.h"
-#include "admission/review.h"
 #include "admission/review_support.h"
 
 namespace kg::admission {
 namespace {
 
-constexpr std::string_view kPod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
-                                  "  - {name: web, image: nginx:1.27}\n";
+constexpr std::string_view kPod =
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
+    "  - {name: web, image: nginx:1.27}\n";
 
 TEST(AdmissionReview, ParsesV1Request) {
   testing::ReviewSpec spec;
@@ -41,9 +43,8 @@ TEST(AdmissionReview, V1beta1IsAnsweredInV1beta1WithTheSameUid) {
   ASSERT_TRUE(parsed) << parsed.error.message;
   EXPECT_EQ(parsed.request->api_version, kApiV1beta1);
   std::string answer = write_response(parsed.request->api_version, parsed.request->uid, Decision{});
-  EXPECT_EQ(answer,
-            R"({"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview",)"
-            R"("response":{"uid":"a-uid-of-its-own","allowed":true}})");
+  EXPECT_EQ(answer, R"({"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview",)"
+                    R"("response":{"uid":"a-uid-of-its-own","allowed":true}})");
 }
 
 struct BadBody {

@@ -17,8 +17,6 @@
 
 namespace kg::testing {
 
-
-
 // A child process with its standard error in a file.
 class Child {
  public:

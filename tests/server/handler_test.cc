@@ -1,11 +1,12 @@
 // The HTTP routes without a network: status codes, bodies, metrics, the log
 // line, and the audit hook.
-#include <gtest/gtest.h>
+#include "fronts/server/handler.h"
 
 #include <mutex>
 
+#include <gtest/gtest.h>
+
 #include "admission/review_support.h"
-#include "fronts/server/handler.h"
 #include "support/test_support.h"
 
 namespace kg::server {
@@ -39,9 +40,9 @@ TEST(ServerHandler, ValidateAnswersWithTheDecisionAndLogsOneLine) {
   EXPECT_NE(reply.body.find(spec.uid), std::string::npos);
   ASSERT_EQ(logged.lines.size(), 1u);
   const std::string& line = logged.lines[0];
-  for (std::string_view part : {"uid=" + spec.uid, std::string("kind=Pod"), std::string("op=CREATE"),
-                                std::string("object=shop/web"), std::string("verdict=denied"),
-                                std::string("KG-POD-001"), std::string("latency_ms=")}) {
+  for (std::string_view part :
+       {"uid=" + spec.uid, std::string("kind=Pod"), std::string("op=CREATE"), std::string("object=shop/web"),
+        std::string("verdict=denied"), std::string("KG-POD-001"), std::string("latency_ms=")}) {
     EXPECT_NE(line.find(part), std::string::npos) << part << " in " << line;
   }
   // The object never reaches the log: not its values, not its fields.

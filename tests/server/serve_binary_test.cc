@@ -2,9 +2,9 @@
 // over TLS, drains on SIGTERM and exits 0; refuses bad options.
 #include <signal.h>
 
-#include <gtest/gtest.h>
-
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "admission/review_support.h"
 #include "server/child_process.h"
@@ -37,8 +37,9 @@ TEST(ServerBinary, SigtermDrainsTheRequestInFlightAndExitsZero) {
 
   testing::ReviewSpec spec;
   spec.uid = "drained";
-  spec.object_yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
-                     "  - {name: web, image: nginx:1.27, securityContext: {privileged: true}}\n";
+  spec.object_yaml =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
+      "  - {name: web, image: nginx:1.27, securityContext: {privileged: true}}\n";
   std::string whole = TlsClient::request("POST", "/validate", testing::review_json(spec));
   TlsClient busy;
   ASSERT_TRUE(busy.connect(port, pki.path("ca.crt")));
@@ -66,8 +67,8 @@ TEST(ServerBinary, RefusesBadOptions) {
   EXPECT_EQ(testing::run_kubeguard("serve --mode block" + tls + " 2>/dev/null"), 2);
   EXPECT_EQ(testing::run_kubeguard("serve --listen nowhere" + tls + " 2>/dev/null"), 2);
   EXPECT_EQ(testing::run_kubeguard("serve --tls-cert /nonexistent --tls-key /nonexistent 2>/dev/null"), 2);
-  EXPECT_EQ(testing::run_kubeguard("serve --tls-cert " + pki.path("server.crt") + " --tls-key " +
-                                   pki.path("ca.key") + " --listen 127.0.0.1:0 2>/dev/null"),
+  EXPECT_EQ(testing::run_kubeguard("serve --tls-cert " + pki.path("server.crt") + " --tls-key " + pki.path("ca.key") +
+                                   " --listen 127.0.0.1:0 2>/dev/null"),
             2);  // a key that is not the certificate's
 }
 

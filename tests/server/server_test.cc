@@ -1,15 +1,16 @@
 // The HTTPS server in process on 127.0.0.1, port 0, over real TLS: keep-alive,
 // protocol floor, limits, malformed input, slow clients, certificate reload,
 // concurrent clients, and the drain on stop.
-#include <gtest/gtest.h>
+#include "fronts/server/server.h"
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include <gtest/gtest.h>
+
 #include "admission/review_support.h"
-#include "fronts/server/server.h"
 #include "server/tls_support.h"
 #include "support/test_support.h"
 
@@ -207,8 +208,7 @@ TEST_F(ServerTls, ConcurrentClientsGetTheirOwnAnswers) {
   c->send(TlsClient::request("GET", "/metrics", ""));
   auto m = c->read();
   ASSERT_TRUE(m);
-  EXPECT_NE(m->body.find("verdict=\"denied\"} " + std::to_string(kClients * kRequests)), std::string::npos)
-      << m->body;
+  EXPECT_NE(m->body.find("verdict=\"denied\"} " + std::to_string(kClients * kRequests)), std::string::npos) << m->body;
 }
 
 TEST_F(ServerTls, StopAnswersTheRequestInFlightThenRefusesNewConnections) {

@@ -58,8 +58,8 @@ HttpReply Handler::handle(std::string_view method, std::string_view target, std:
 HttpReply Handler::validate(std::string_view body) {
   auto start = std::chrono::steady_clock::now();
   if (body.size() > kMaxBodyBytes) {
-    return text(413, fmt::format("kubeguard: body of {} bytes is over the {} byte limit\n", body.size(),
-                                 kMaxBodyBytes));
+    return text(413,
+                fmt::format("kubeguard: body of {} bytes is over the {} byte limit\n", body.size(), kMaxBodyBytes));
   }
   admission::ParsedReview parsed = admission::parse_review(body);
   if (!parsed) {
@@ -74,10 +74,11 @@ HttpReply Handler::validate(std::string_view body) {
   metrics_.record_review(r.kind.kind, r.operation, verdict, seconds, decision.rule_ids);
   if (log_) {
     std::string what = r.sub_resource.empty() ? r.kind.kind : fmt::format("{}/{}", r.kind.kind, r.sub_resource);
-    log_(fmt::format("uid={} kind={} op={} object={} user={} verdict={} rules={} latency_ms={:.3f}{}", r.uid, what,
-                     r.operation, object_name(r), r.username.empty() ? "-" : r.username, verdict,
-                     decision.rule_ids.empty() ? std::string("-") : fmt::format("{}", fmt::join(decision.rule_ids, ",")),
-                     seconds * 1000, decision.note.empty() ? std::string() : fmt::format(" note=\"{}\"", decision.note)));
+    log_(fmt::format(
+        "uid={} kind={} op={} object={} user={} verdict={} rules={} latency_ms={:.3f}{}", r.uid, what, r.operation,
+        object_name(r), r.username.empty() ? "-" : r.username, verdict,
+        decision.rule_ids.empty() ? std::string("-") : fmt::format("{}", fmt::join(decision.rule_ids, ",")),
+        seconds * 1000, decision.note.empty() ? std::string() : fmt::format(" note=\"{}\"", decision.note)));
   }
   return HttpReply{200, "application/json", std::move(answer)};
 }

@@ -20,8 +20,8 @@ std::string label(std::string_view value) {
 
 }  // namespace
 
-void Metrics::record_review(std::string_view kind, std::string_view operation, std::string_view verdict,
-                            double seconds, const std::vector<std::string>& rule_ids) {
+void Metrics::record_review(std::string_view kind, std::string_view operation, std::string_view verdict, double seconds,
+                            const std::vector<std::string>& rule_ids) {
   std::lock_guard lock(mu_);
   auto key = std::make_tuple(std::string(kind), std::string(operation), std::string(verdict));
   if (!reviews_.contains(key) && reviews_.size() >= kMaxSeries) key = {"other", "other", std::string(verdict)};
@@ -43,7 +43,8 @@ void Metrics::record_refused(int http_status) {
 std::string Metrics::render() const {
   std::lock_guard lock(mu_);
   std::string out;
-  out += "# HELP kubeguard_admission_requests_total AdmissionReview requests answered, by kind, operation and verdict.\n";
+  out +=
+      "# HELP kubeguard_admission_requests_total AdmissionReview requests answered, by kind, operation and verdict.\n";
   out += "# TYPE kubeguard_admission_requests_total counter\n";
   for (const auto& [key, n] : reviews_) {
     const auto& [kind, operation, verdict] = key;

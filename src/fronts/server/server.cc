@@ -40,8 +40,7 @@ struct FileStamp {
 std::optional<FileStamp> stamp_of(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return FileStamp{st.st_ino, static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-                   st.st_size};
+  return FileStamp{st.st_ino, static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec, st.st_size};
 }
 
 struct TlsContext {
@@ -152,7 +151,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket&& socket, std::shared_ptr<ssl::context> tls, Server::Impl& server)
       : tls_(std::move(tls)), stream_(std::move(socket), *tls_), server_(server) {}
 
-  void start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::on_start, shared_from_this())); }
+  void start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::on_start, shared_from_this()));
+  }
 
   // Called on shutdown: a connection waiting for its next request is closed
   // now; one in the middle of a request finishes it first.
