@@ -29,6 +29,8 @@ std::string text_at(const doc::Node* node, std::string_view key) { return std::s
 }  // namespace
 
 ParsedReview parse_review(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return fail("empty body, expected an AdmissionReview");
   std::optional<doc::Document> review;
   std::string syntax;
   int documents = 0;

@@ -51,7 +51,7 @@ TEST(AdmissionDeploy, GenCertsFillsTheCaBundle) {
   EXPECT_EQ(webhook.find("CA-BUNDLE-FILLED-BY"), std::string::npos);
   // The bundle decodes to the CA, and the serving certificate verifies against it for the service name.
   std::string check = "cd " + dir.string() +
-                      " && grep -m1 'caBundle:' deploy/70-webhook.yaml | sed -E 's/.*\"(.*)\"/\\1/' | base64 -d"
+                      " && grep -m1 '^    caBundle:' deploy/70-webhook.yaml | sed -E 's/.*\"(.*)\"/\\1/' | base64 -d"
                       " > bundle.pem && cmp -s bundle.pem out/ca.crt && openssl verify -CAfile bundle.pem"
                       " -verify_hostname kubeguard.kubeguard.svc out/tls.crt >/dev/null 2>&1";
   EXPECT_EQ(std::system(check.c_str()), 0);

@@ -54,7 +54,8 @@ struct BadBody {
 
 TEST(AdmissionReview, BadBodiesAreRefusedWithAReason) {
   std::vector<BadBody> cases = {
-      {"", "malformed JSON"},
+      {"", "empty body"},
+      {" \n", "empty body"},
       {"{\"apiVersion\": ", "malformed JSON"},
       {"[1,2]", "expected a JSON object"},
       {"{} {}", "exactly one JSON object"},

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "admission/review_support.h"
@@ -114,9 +115,15 @@ TEST_F(ServerTls, OversizeBodyGets413) {
   for (int i = 0; i < 4; ++i) {
     if (!chunked->send("100000\r\n" + chunk + "\r\n")) break;
   }
-  auto b = chunked->read();
-  ASSERT_TRUE(b);
-  EXPECT_EQ(b->status, 413);
+  // The server stops reading at the limit; the answer may be lost to the
+  // reset of a connection closed with unread bytes, so the count is checked.
+  if (auto b = chunked->read(std::chrono::seconds(3))) EXPECT_EQ(b->status, 413);
+  else EXPECT_TRUE(chunked->closed_by_peer(2s));
+  auto m = client();
+  m->send(TlsClient::request("GET", "/metrics", ""));
+  auto metrics = m->read();
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("kubeguard_http_refused_total{code=\"413\"} 2"), std::string::npos) << metrics->body;
   EXPECT_TRUE(healthy());
 }
 
@@ -195,7 +202,7 @@ TEST_F(ServerTls, ConcurrentClientsGetTheirOwnAnswers) {
       TlsClient c;
       if (!c.connect(port_, pki_.path("ca.crt"))) return;
       for (int i = 0; i < kRequests; ++i) {
-        std::string uid = "c" + std::to_string(t) + "-r" + std::to_string(i);
+        std::string uid = fmt::format("c{}-r{}", t, i);
         if (!c.send(TlsClient::request("POST", "/validate", review(uid)))) return;
         auto a = c.read();
         if (a && a->status == 200 && a->body.find("\"uid\":\"" + uid + "\"") != std::string::npos) ++good;
