@@ -89,7 +89,7 @@ constexpr std::string_view kHardenedSpec = R"(
 )";
 
 std::string deployment_yaml() {
-  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n"
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: target\nspec:\n  replicas: 1\n"
          "  selector: {matchLabels: {app: web}}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:" +
          std::string(kHardenedSpec);
 }
@@ -250,18 +250,18 @@ TEST(LiveWebhook, EnforceDeniesTheScenariosWarnAdmitsThemWithWarnings) {
   // S1: a container added to the Deployment (JSON patch), an image swapped
   // (kubectl set image) on the Deployment and on the pod.
   EXPECT_NE(t.sh("kubectl -n " + ns +
-                     " patch deployment web --type=json -p "
+                     " patch deployment target --type=json -p "
                      "'[{\"op\":\"add\",\"path\":\"/spec/template/spec/containers/-\","
                      "\"value\":{\"name\":\"miner\",\"image\":\"docker.io/xmrig/xmrig:6.21.0\"}}]'",
                  &out),
             0);
   EXPECT_TRUE(contains(out, "KG-DRIFT-001")) << out;
-  EXPECT_NE(t.sh("kubectl -n " + ns + " set image deployment/web web=docker.io/xmrig/xmrig:6.21.0", &out), 0);
+  EXPECT_NE(t.sh("kubectl -n " + ns + " set image deployment/target web=docker.io/xmrig/xmrig:6.21.0", &out), 0);
   EXPECT_TRUE(contains(out, "[KG-DRIFT-002] spec.template.spec.containers[0].image")) << out;
   EXPECT_NE(t.sh("kubectl -n " + ns + " set image pod/web web=docker.io/xmrig/xmrig:6.21.0", &out), 0);
   EXPECT_TRUE(contains(out, "KG-DRIFT-002")) << out;
   // A new tag of the same repository is a rollout, not an attack.
-  EXPECT_EQ(t.sh("kubectl -n " + ns + " set image deployment/web web=registry.example.com/shop/web:1.4.3", &out), 0)
+  EXPECT_EQ(t.sh("kubectl -n " + ns + " set image deployment/target web=registry.example.com/shop/web:1.4.3", &out), 0)
       << out;
 
   // S2: curl with a token from the TokenRequest API; RBAC allows the patch,
@@ -274,7 +274,7 @@ TEST(LiveWebhook, EnforceDeniesTheScenariosWarnAdmitsThemWithWarnings) {
             0);
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
   ASSERT_FALSE(token.empty());
-  std::string deployment_path = "/apis/apps/v1/namespaces/" + ns + "/deployments/web";
+  std::string deployment_path = "/apis/apps/v1/namespaces/" + ns + "/deployments/target";
   Curl harmless = curl_patch(t, pki.path(""), token, deployment_path, R"({"metadata":{"labels":{"touched":"yes"}}})");
   EXPECT_EQ(harmless.http_status, 200) << harmless.body;
   Curl s2 = curl_patch(
@@ -307,7 +307,7 @@ TEST(LiveWebhook, EnforceDeniesTheScenariosWarnAdmitsThemWithWarnings) {
   EXPECT_EQ(t.kubectl_stdin("apply -f -", privileged, &out), 0) << out;
   EXPECT_TRUE(contains(out, "Warning: kubeguard: [KG-POD-001]")) << out;
   EXPECT_EQ(t.sh("kubectl -n " + ns +
-                     " patch deployment web --type=json -p "
+                     " patch deployment target --type=json -p "
                      "'[{\"op\":\"add\",\"path\":\"/spec/template/spec/containers/-\","
                      "\"value\":{\"name\":\"miner\",\"image\":\"docker.io/xmrig/xmrig:6.21.0\"}}]'",
                  &out),
