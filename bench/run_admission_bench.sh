@@ -5,7 +5,7 @@
 #   bench/run_admission_bench.sh [BUILD_DIR] [SECONDS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
+build=$(cd "${1:-$root/build}" && pwd)
 seconds=${2:-10}
 work=$(mktemp -d)
 trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
