@@ -10,6 +10,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -102,6 +103,7 @@ struct Server::Impl {
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc};
+  net::steady_timer accept_backoff{ioc};
   std::atomic<bool> stopping{false};
 
   std::mutex tls_mu;  // guards the fields below
@@ -283,9 +285,16 @@ void Server::Impl::on_accept(boost::system::error_code ec, tcp::socket socket) {
     session->start();
   } else if (ec == net::error::operation_aborted) {
     return;
+  } else {
+    // Out of descriptors, or a connection reset before accept: passing, but
+    // retrying at once would spin while descriptors stay exhausted.
+    say(fmt::format("accept failed: {}; retrying in 50 ms", ec.message()));
+    accept_backoff.expires_after(std::chrono::milliseconds(50));
+    accept_backoff.async_wait([this](boost::system::error_code e) {
+      if (!e && !stopping) accept();
+    });
+    return;
   }
-  // Other errors (out of descriptors, a connection reset before accept) are
-  // passing: keep accepting.
   accept();
 }
 
@@ -297,6 +306,7 @@ void Server::Impl::begin_stop() {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
+    accept_backoff.cancel();
     std::vector<std::shared_ptr<Session>> live;
     {
       std::lock_guard lock(sessions_mu);
