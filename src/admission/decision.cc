@@ -49,11 +49,6 @@ std::vector<rules::Finding> catalog_findings(const k8s::Object& object, const ru
 
 auto finding_key(const rules::Finding& f) { return std::tie(f.rule_id, f.path, f.container); }
 
-std::vector<std::string> ignored_rules(const k8s::Object& object, const engine::Config& config) {
-  std::optional<k8s::PodSpecView> pod = k8s::pod_spec_of(object, config.settings.sidecar_profiles);
-  return engine::ignore_list_of(object, pod ? &*pod : nullptr).rules;
-}
-
 std::string one_line(const rules::Finding& f) {
   return f.path.empty() ? fmt::format("[{}] {}", f.rule_id, f.message)
                         : fmt::format("[{}] {}: {}", f.rule_id, f.path, f.message);
@@ -108,17 +103,17 @@ std::vector<rules::Finding> evaluate_request(const AdmissionRequest& request, co
   for (const auto& f : before) existing.insert(finding_key(f));
   std::erase_if(findings, [&](const rules::Finding& f) { return existing.contains(finding_key(f)); });
 
-  // An ignore annotation written in the same update cannot excuse it.
-  if (ignored_rules(*old_object, config) != ignored_rules(*object, config)) {
-    for (auto& f : findings) {
-      if (f.suppressed && f.suppression.starts_with("annotation")) {
-        f.suppressed = false;
-        f.suppression.clear();
-        f.message += " (kubeguard.io/ignore changed in this update and does not apply to it)";
-      }
+  diff_update(*old_object, *object, config, findings);
+  // What is left is what this update introduces. A kubeguard.io/ignore
+  // annotation cannot excuse it: whoever may patch the workload writes the
+  // annotation too, in this update or in the one before.
+  for (auto& f : findings) {
+    if (f.suppressed && f.suppression.starts_with("annotation")) {
+      f.suppressed = false;
+      f.suppression.clear();
+      f.message += " (kubeguard.io/ignore does not cover what an update changes)";
     }
   }
-  diff_update(*old_object, *object, config, findings);
   return findings;
 }
 

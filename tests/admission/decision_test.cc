@@ -305,7 +305,7 @@ TEST(AdmissionDecision, UpdateKeepsWhatTheOldObjectAlreadyHad) {
   EXPECT_EQ(decide_spec(spec).verdict, Verdict::Allowed);
 }
 
-TEST(AdmissionDecision, IgnoreAnnotationWrittenInTheSameUpdateDoesNotApply) {
+TEST(AdmissionDecision, IgnoreAnnotationDoesNotCoverWhatAnUpdateChanges) {
   std::string base = pod();
   std::string ignored =
       pod(replace(std::string(kHardenedPodSpec), kPrivileged, kPrivilegedWith),
@@ -317,6 +317,21 @@ TEST(AdmissionDecision, IgnoreAnnotationWrittenInTheSameUpdateDoesNotApply) {
   Decision d = decide_spec(spec);
   EXPECT_EQ(d.verdict, Verdict::Denied);
   EXPECT_TRUE(has_rule(d, "KG-POD-001")) << d.message;
+  // Nor one written in the update before (two steps: annotate, then inject).
+  spec.old_yaml = pod(kHardenedPodSpec,
+                      "  annotations:\n    kubeguard.io/ignore: \"*\"\n    kubeguard.io/ignore-reason: trust me\n");
+  Decision two_steps = decide_spec(spec);
+  EXPECT_EQ(two_steps.verdict, Verdict::Denied);
+  EXPECT_TRUE(has_rule(two_steps, "KG-POD-001")) << two_steps.message;
+  ReviewSpec drift = deployment_review(
+      replace(
+          deployment(replace(std::string(kHardenedPodSpec), "registry.example.com/shop/web:1.4.2", "evil.example/m:1")),
+          "  namespace: shop\n", "  namespace: shop\n  annotations: {kubeguard.io/ignore: KG-DRIFT-002}\n"),
+      replace(deployment(), "  namespace: shop\n",
+              "  namespace: shop\n  annotations: {kubeguard.io/ignore: KG-DRIFT-002}\n"));
+  Decision drifted = decide_spec(drift);
+  EXPECT_EQ(drifted.verdict, Verdict::Denied);
+  EXPECT_TRUE(has_rule(drifted, "KG-DRIFT-002")) << drifted.message;
   // On CREATE the author of the object speaks for it.
   ReviewSpec create;
   create.object_yaml = ignored;
