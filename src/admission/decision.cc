@@ -87,7 +87,8 @@ std::string_view verdict_name(Verdict verdict) {
 }
 
 std::vector<rules::Finding> evaluate_request(const AdmissionRequest& request, const rules::Catalog& catalog,
-                                             const engine::Config& config) {
+                                             const engine::Config& config,
+                                             std::optional<rules::Severity> counting_from) {
   if (!request.object) return {};
   std::optional<k8s::Object> object = object_of(*request.object, request);
   if (!object) return {};
@@ -98,10 +99,16 @@ std::vector<rules::Finding> evaluate_request(const AdmissionRequest& request, co
 
   // What the old object already had is not this update's doing: a label
   // change on a pod admitted before kubeguard ran must still go through.
-  std::vector<rules::Finding> before = catalog_findings(*old_object, catalog, config);
-  std::set<std::tuple<const std::string&, const std::string&, const std::string&>> existing;
-  for (const auto& f : before) existing.insert(finding_key(f));
-  std::erase_if(findings, [&](const rules::Finding& f) { return existing.contains(finding_key(f)); });
+  // Annotation-suppressed findings may count below, so they are candidates too.
+  bool could_count = !counting_from || std::any_of(findings.begin(), findings.end(), [&](const rules::Finding& f) {
+    return f.severity >= *counting_from && (!f.suppressed || f.suppression.starts_with("annotation"));
+  });
+  if (could_count) {
+    std::vector<rules::Finding> before = catalog_findings(*old_object, catalog, config);
+    std::set<std::tuple<const std::string&, const std::string&, const std::string&>> existing;
+    for (const auto& f : before) existing.insert(finding_key(f));
+    std::erase_if(findings, [&](const rules::Finding& f) { return existing.contains(finding_key(f)); });
+  }
 
   diff_update(*old_object, *object, config, findings);
   // What is left is what this update introduces. A kubeguard.io/ignore
@@ -143,7 +150,7 @@ Decision decide(const AdmissionRequest& request, const rules::Catalog& catalog, 
     return d;
   }
 
-  for (auto& f : evaluate_request(request, catalog, config)) {
+  for (auto& f : evaluate_request(request, catalog, config, config.fail_on)) {
     if (!f.suppressed && f.severity >= config.fail_on) d.findings.push_back(std::move(f));
   }
   std::stable_sort(d.findings.begin(), d.findings.end(), [](const rules::Finding& a, const rules::Finding& b) {

@@ -5,6 +5,7 @@
 // ephemeral containers). Pure: no I/O, no clock.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,8 +44,13 @@ Decision decide(const AdmissionRequest& request, const rules::Catalog& catalog, 
                 const Settings& settings);
 
 // The findings of one request before mode and threshold apply (all of them,
-// suppressed ones included); exposed for tests and the decision above.
+// suppressed ones included); exposed for tests and the decision above. With
+// `counting_from`, the old object of an UPDATE goes through the catalog only
+// when the new one has a finding at or above that severity (the common case
+// of a clean workload costs one catalog pass, not two); findings below it may
+// then include ones the old object already had.
 std::vector<rules::Finding> evaluate_request(const AdmissionRequest& request, const rules::Catalog& catalog,
-                                             const engine::Config& config);
+                                             const engine::Config& config,
+                                             std::optional<rules::Severity> counting_from = std::nullopt);
 
 }  // namespace kg::admission

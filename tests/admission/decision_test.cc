@@ -447,3 +447,38 @@ TEST(AdmissionDecision, SameFindingsAsScanForACreatedObject) {
 
 }  // namespace
 }  // namespace kg::admission
+
+namespace kg::admission {
+namespace {
+
+// Skipping the old object's catalog pass when nothing could count must not
+// change what counts.
+TEST(AdmissionDecision, ShortcutForCleanUpdatesCountsTheSame) {
+  std::string privileged = std::string(kHardenedPodSpec);
+  privileged.replace(privileged.find(kPrivileged), kPrivileged.size(), kPrivilegedWith);
+  std::vector<std::pair<std::string, std::string>> updates = {
+      {deployment(), deployment()},
+      {deployment(), deployment(replace(std::string(kHardenedPodSpec), "web:1.4.2", "web:1.5.0"))},
+      {deployment(), deployment(privileged)},
+      {deployment(privileged), deployment(privileged)},
+      {deployment(), deployment(replace(std::string(kHardenedPodSpec), "registry.example.com/shop/web:1.4.2",
+                                        "docker.io/xmrig/xmrig:6.21.0"))},
+  };
+  for (const auto& [old, now] : updates) {
+    ParsedReview parsed = parse_review(testing::review_json(deployment_review(now, old)));
+    ASSERT_TRUE(parsed);
+    auto counted = [](std::vector<rules::Finding> found) {
+      std::vector<std::string> out;
+      for (const auto& f : found) {
+        if (!f.suppressed && f.severity >= rules::Severity::High) out.push_back(f.rule_id + "@" + f.path);
+      }
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    EXPECT_EQ(counted(evaluate_request(*parsed.request, testing::catalog(), {})),
+              counted(evaluate_request(*parsed.request, testing::catalog(), {}, rules::Severity::High)));
+  }
+}
+
+}  // namespace
+}  // namespace kg::admission
