@@ -239,5 +239,38 @@ TEST_F(ServerTls, StopAnswersTheRequestInFlightThenRefusesNewConnections) {
   EXPECT_FALSE(late.connect(port_, pki_.path("ca.crt")));
 }
 
+TEST(ServerLimits, ConnectionsOverTheLimitAreClosed) {
+  testing::TestPki pki;
+  ASSERT_TRUE(pki.ok());
+  Handler handler(kg::testing::catalog(), engine::Config{}, admission::Settings{}, nullptr);
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.cert_file = pki.path("server.crt");
+  options.key_file = pki.path("server.key");
+  options.threads = 1;
+  options.max_connections = 2;
+  Server server(options, handler, nullptr);
+  ASSERT_FALSE(server.start());
+  std::thread runner([&] { server.run(); });
+  {
+    TlsClient a, b, c;
+    EXPECT_TRUE(a.connect(server.port(), pki.path("ca.crt")));
+    EXPECT_TRUE(b.connect(server.port(), pki.path("ca.crt")));
+    EXPECT_FALSE(c.connect(server.port(), pki.path("ca.crt")));
+    a.close();
+    // Once a slot is free again, a new client gets in.
+    bool in = false;
+    for (int i = 0; i < 50 && !in; ++i) {
+      TlsClient d;
+      in = d.connect(server.port(), pki.path("ca.crt"));
+      if (!in) std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(in);
+  }
+  server.stop();
+  runner.join();
+  EXPECT_NE(handler.metrics().render().find("kubeguard_http_refused_total{code=\"503\"}"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kg::server

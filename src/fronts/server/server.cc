@@ -105,6 +105,7 @@ struct Server::Impl {
   net::signal_set signals{ioc};
   net::steady_timer accept_backoff{ioc};
   std::atomic<bool> stopping{false};
+  std::atomic<size_t> connections{0};
 
   std::mutex tls_mu;  // guards the fields below
   std::shared_ptr<ssl::context> tls;
@@ -151,7 +152,12 @@ struct Server::Impl {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<ssl::context> tls, Server::Impl& server)
-      : tls_(std::move(tls)), stream_(std::move(socket), *tls_), server_(server) {}
+      : tls_(std::move(tls)), stream_(std::move(socket), *tls_), server_(server) {
+    ++server_.connections;
+  }
+  ~Session() { --server_.connections; }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void start() {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::on_start, shared_from_this()));
@@ -275,7 +281,11 @@ void Server::Impl::accept() {
 
 void Server::Impl::on_accept(boost::system::error_code ec, tcp::socket socket) {
   if (stopping) return;
-  if (!ec) {
+  if (!ec && connections >= options.max_connections) {
+    handler.metrics().record_refused(503);
+    boost::system::error_code ignored;
+    socket.close(ignored);  // over the limit: closed before any TLS work
+  } else if (!ec) {
     auto session = std::make_shared<Session>(std::move(socket), current_tls(), *this);
     {
       std::lock_guard lock(sessions_mu);

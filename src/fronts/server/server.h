@@ -26,6 +26,9 @@ struct ServerOptions {
   // How often, at most, the certificate files are looked at (on accept).
   std::chrono::milliseconds cert_check_interval{1'000};
   size_t body_limit = kMaxBodyBytes;
+  // Connections open at once; more are closed as soon as they are accepted,
+  // so a flood of idle clients cannot use up descriptors.
+  size_t max_connections = 10'000;
   bool handle_signals = false;  // SIGTERM and SIGINT start a drain
 };
 
