@@ -164,10 +164,13 @@ class ConfigReader {
       auto parsed = k8s::parse_webhook_approvals(e.value, e.key);
       for (auto& err : parsed.errors) error(err.mark, std::move(err.message));
       c.settings.approved_webhooks = std::move(parsed.approvals);
+    } else if (e.key == "admission") {
+      if (!e.value.is_mapping() && !e.value.is_null()) error(e.value.mark(), "admission: expected a mapping");
+      else c.admission = e.value;
     } else {
       error(e.key_mark, fmt::format("unknown field '{}' (known: failOn, disabledRules, severityOverrides, "
                                     "excludedNamespaces, excludedPaths, trustedRegistries, pss, "
-                                    "approvedSidecars, approvedWebhooks)",
+                                    "approvedSidecars, approvedWebhooks, admission)",
                                     e.key));
     }
   }

@@ -24,6 +24,9 @@ struct Config {
   rules::Settings settings;                 // what rules read (trusted registries, PSS policy, ...)
   std::optional<doc::Node> approved_sidecars;  // kept for the sidecar profiles
   std::optional<doc::Node> approved_webhooks;
+  // The `admission:` section, read by `kubeguard serve` (src/admission/settings.h);
+  // kept as a node so the scan front does not depend on the webhook's settings.
+  std::optional<doc::Node> admission;
 
   bool rule_enabled(std::string_view id) const { return !disabled_rules.contains(id); }
   bool namespace_excluded(std::string_view ns) const;

@@ -1,0 +1,76 @@
+// The real `kubeguard serve` binary: starts from the command line, answers
+// over TLS, drains on SIGTERM and exits 0; refuses bad options.
+#include <signal.h>
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "admission/review_support.h"
+#include "server/child_process.h"
+#include "server/tls_support.h"
+#include "support/test_support.h"
+
+namespace kg::server {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::TlsClient;
+
+using testing::Child;
+
+TEST(ServerBinary, SigtermDrainsTheRequestInFlightAndExitsZero) {
+  testing::TestPki pki;
+  ASSERT_TRUE(pki.ok());
+  Child serve({KG_BINARY, "serve", "--tls-cert", pki.path("server.crt"), "--tls-key", pki.path("server.key"),
+               "--listen", "127.0.0.1:0", "--threads", "2"},
+              pki.path("serve.log"));
+  unsigned short port = serve.port(10s);
+  ASSERT_NE(port, 0) << serve.log();
+
+  TlsClient ready;
+  ASSERT_TRUE(ready.connect(port, pki.path("ca.crt")));
+  ASSERT_TRUE(ready.send(TlsClient::request("GET", "/readyz", "")));
+  auto r = ready.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+
+  testing::ReviewSpec spec;
+  spec.uid = "drained";
+  spec.object_yaml =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n"
+      "  - {name: web, image: nginx:1.27, securityContext: {privileged: true}}\n";
+  std::string whole = TlsClient::request("POST", "/validate", testing::review_json(spec));
+  TlsClient busy;
+  ASSERT_TRUE(busy.connect(port, pki.path("ca.crt")));
+  ASSERT_TRUE(busy.send(whole.substr(0, whole.size() / 2)));
+  std::this_thread::sleep_for(200ms);
+  ASSERT_EQ(kill(serve.pid(), SIGTERM), 0);
+  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(busy.send(whole.substr(whole.size() / 2)));
+  auto a = busy.read();
+  ASSERT_TRUE(a) << serve.log();
+  EXPECT_EQ(a->status, 200);
+  EXPECT_NE(a->body.find("\"uid\":\"drained\""), std::string::npos);
+  EXPECT_NE(a->body.find("\"allowed\":false"), std::string::npos);
+  EXPECT_EQ(serve.wait(10s), 0) << serve.log();
+  std::string log = serve.log();
+  EXPECT_NE(log.find("uid=drained kind=Pod op=CREATE"), std::string::npos) << log;
+  EXPECT_NE(log.find("stopping"), std::string::npos) << log;
+  EXPECT_NE(log.find("stopped"), std::string::npos) << log;
+}
+
+TEST(ServerBinary, RefusesBadOptions) {
+  testing::TestPki pki;
+  ASSERT_TRUE(pki.ok());
+  std::string tls = " --tls-cert " + pki.path("server.crt") + " --tls-key " + pki.path("server.key");
+  EXPECT_EQ(testing::run_kubeguard("serve --mode block" + tls + " 2>/dev/null"), 2);
+  EXPECT_EQ(testing::run_kubeguard("serve --listen nowhere" + tls + " 2>/dev/null"), 2);
+  EXPECT_EQ(testing::run_kubeguard("serve --tls-cert /nonexistent --tls-key /nonexistent 2>/dev/null"), 2);
+  EXPECT_EQ(testing::run_kubeguard("serve --tls-cert " + pki.path("server.crt") + " --tls-key " + pki.path("ca.key") +
+                                   " --listen 127.0.0.1:0 2>/dev/null"),
+            2);  // a key that is not the certificate's
+}
+
+}  // namespace
+}  // namespace kg::server
