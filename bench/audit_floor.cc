@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
     for (;;) {
       const char* line = buffer.data() + begin;
       const void* nl = std::memchr(line, '\n', end - begin);
-      size_t length = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - line) : (eof ? end - begin : 0);
+      size_t length =
+          nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - line) : (eof ? end - begin : 0);
       if (nl == nullptr && (!eof || length == 0)) break;
       ++lines;
       simdjson::dom::element root;

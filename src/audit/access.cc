@@ -1,9 +1,9 @@
 // KG-AUD-010..016: RBAC escalation, impersonation, token requests, secrets
 // read by service accounts, anonymous access (S7 precursors).
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
-#include <algorithm>
 
 #include "audit/detections.h"
 
@@ -49,9 +49,10 @@ void detect_rbac(const Event& event, std::vector<Alert>& out) {
     const doc::Node* body = body_of(event, kind_of_resource(ref.resource));
     std::string_view role = k8s::string_at(body == nullptr ? nullptr : body->get("roleRef"), "name");
     if (role != "cluster-admin") return;
-    Alert alert = alert_for(event, rule_id(AudRule::ClusterAdminBinding), Severity::Critical,
-                            fmt::format("{} {} binds cluster-admin to {}", event.verb, ref.display(),
-                                        subjects_text(body).empty() ? "(subjects not in the log)" : subjects_text(body)));
+    Alert alert =
+        alert_for(event, rule_id(AudRule::ClusterAdminBinding), Severity::Critical,
+                  fmt::format("{} {} binds cluster-admin to {}", event.verb, ref.display(),
+                              subjects_text(body).empty() ? "(subjects not in the log)" : subjects_text(body)));
     alert.add("roleRef", "ClusterRole cluster-admin");
     if (auto s = subjects_text(body); !s.empty()) alert.add("subjects", s);
     add_caller_notes(event, alert);
@@ -94,8 +95,8 @@ void detect_rbac(const Event& event, std::vector<Alert>& out) {
 
 bool is_public_path(std::string_view uri) {
   std::string_view path = uri.substr(0, uri.find('?'));
-  static constexpr std::string_view kPublic[] = {"/healthz", "/livez", "/readyz", "/version",
-                                                 "/.well-known/openid-configuration", "/openid/v1/jwks"};
+  static constexpr std::string_view kPublic[] = {
+      "/healthz", "/livez", "/readyz", "/version", "/.well-known/openid-configuration", "/openid/v1/jwks"};
   for (auto p : kPublic) {
     if (path == p || (path.starts_with(p) && path.size() > p.size() && path[p.size()] == '/')) return true;
   }
@@ -117,9 +118,9 @@ void detect_access(const Event& event, const DetectContext& /*ctx*/, std::vector
 
   if (ref.resource == "serviceaccounts" && ref.subresource == "token" && event.verb == "create" &&
       !is_control_plane(event) && !event.denied()) {
-    Alert alert = alert_for(event, rule_id(AudRule::TokenRequest), Severity::Medium,
-                            fmt::format("{} requested a token for service account {}/{}", event.user, ref.name_space,
-                                        ref.name));
+    Alert alert =
+        alert_for(event, rule_id(AudRule::TokenRequest), Severity::Medium,
+                  fmt::format("{} requested a token for service account {}/{}", event.user, ref.name_space, ref.name));
     if (event.is_service_account()) alert.add("note", "requested by a service account");
     add_caller_notes(event, alert);
     out.push_back(std::move(alert));
@@ -128,9 +129,10 @@ void detect_access(const Event& event, const DetectContext& /*ctx*/, std::vector
   if (ref.resource == "secrets" && ref.subresource.empty() && event.is_service_account() && !is_control_plane(event) &&
       event.succeeded() && (event.verb == "get" || event.verb == "list" || event.verb == "watch")) {
     bool bulk = event.verb != "get";
-    Alert alert = alert_for(event, rule_id(AudRule::SecretReadByServiceAccount), bulk ? Severity::High : Severity::Medium,
-                            fmt::format("service account {}/{} {} {}", event.service_account_namespace(),
-                                        event.service_account_name(), event.verb, ref.display()));
+    Alert alert =
+        alert_for(event, rule_id(AudRule::SecretReadByServiceAccount), bulk ? Severity::High : Severity::Medium,
+                  fmt::format("service account {}/{} {} {}", event.service_account_namespace(),
+                              event.service_account_name(), event.verb, ref.display()));
     add_caller_notes(event, alert);
     out.push_back(std::move(alert));
   }

@@ -34,7 +34,7 @@ struct Alert {
   std::string decision;
   std::vector<Evidence> evidence;
   std::vector<std::string> related_audit_ids;  // an incident's other events
-  std::string source;  // "file:line" when the event came from a file
+  std::string source;                          // "file:line" when the event came from a file
 
   void add(std::string key, std::string value) { evidence.push_back({std::move(key), std::move(value)}); }
 };

@@ -98,6 +98,9 @@ std::optional<PodShape> pod_shape(const doc::Node& object, std::string_view kind
     s.command = joined(c.node);
     s.approved = c.role == k8s::ContainerRole::InjectedSidecar && c.profile != nullptr;
     if (c.profile != nullptr) s.profile = c.profile->name;
+    // A profile's container name with a foreign image: the name is kept so a
+    // write that moves an approved sidecar off its image reads as what it is.
+    else if (c.impersonates != nullptr) s.profile = c.impersonates->name;
     shape.containers.push_back(std::move(s));
   }
   std::string_view sa = k8s::string_at(pod->spec, "serviceAccountName");

@@ -19,7 +19,7 @@ struct ContainerSummary {
   std::string name;
   k8s::ContainerKind kind = k8s::ContainerKind::Regular;
   std::string image;
-  std::string command;  // command and args, joined with spaces (not redacted: redact before showing)
+  std::string command;    // command and args, joined with spaces (not redacted: redact before showing)
   bool approved = false;  // an approved sidecar profile explains it (name, repository, injector annotation)
   std::string profile;    // that profile's name
 };

@@ -36,9 +36,8 @@ void correlate(const Event& event, const DetectContext& ctx, DetectorState& stat
     exec.incident_raised = true;
     Alert alert = alert_for(
         event, rule_id(rules::aud::AudRule::ExecThenServiceAccountWrite), rules::Severity::Critical,
-        fmt::format("{} exec'd into pod {}/{}, then service account {}/{} {} {} {}s later", exec.user,
-                    exec.name_space, exec.pod, sa_ns, sa_name, event.verb, event.object_ref.display(),
-                    gap > 0 ? gap / 1'000'000 : 0));
+        fmt::format("{} exec'd into pod {}/{}, then service account {}/{} {} {} {}s later", exec.user, exec.name_space,
+                    exec.pod, sa_ns, sa_name, event.verb, event.object_ref.display(), gap > 0 ? gap / 1'000'000 : 0));
     alert.add("execPod", exec.name_space + "/" + exec.pod);
     alert.add("execUser", exec.user);
     if (!exec.command.empty()) alert.add("execCommand", exec.command);

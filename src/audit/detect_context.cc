@@ -1,8 +1,8 @@
 #include "audit/detect_context.h"
 
-#include <arpa/inet.h>
-
 #include <array>
+
+#include <arpa/inet.h>
 
 namespace kg::audit {
 
@@ -15,18 +15,6 @@ std::string object_key(const EventObjectRef& ref) {
   key += '/';
   key += ref.name;
   return key;
-}
-
-bool is_control_plane(const Event& event) {
-  std::string_view user = event.user;
-  if (event.is_service_account()) {
-    if (event.service_account_namespace() != "kube-system") return false;
-    std::string_view name = event.service_account_name();
-    return name.ends_with("-controller") || name.ends_with("-collector") || name == "horizontal-pod-autoscaler" ||
-           name == "persistent-volume-binder";
-  }
-  return user == "system:apiserver" || user == "system:kube-controller-manager" ||
-         user == "system:kube-scheduler" || user == "system:kube-proxy" || user.starts_with("system:node:");
 }
 
 bool is_private_address(std::string_view ip) {
@@ -51,8 +39,8 @@ bool is_write_verb(std::string_view verb) {
 }
 
 bool is_pod_or_workload(std::string_view resource) {
-  return resource == "pods" || resource == "deployments" || resource == "replicasets" ||
-         resource == "statefulsets" || resource == "daemonsets" || resource == "jobs" || resource == "cronjobs" ||
+  return resource == "pods" || resource == "deployments" || resource == "replicasets" || resource == "statefulsets" ||
+         resource == "daemonsets" || resource == "jobs" || resource == "cronjobs" ||
          resource == "replicationcontrollers" || resource == "podtemplates";
 }
 

@@ -53,9 +53,6 @@ struct DetectorState {
 
 std::string object_key(const EventObjectRef& ref);
 
-// The control plane's own actors: the API server, scheduler, controller
-// manager, nodes, and kube-system controller service accounts.
-bool is_control_plane(const Event& event);
 // RFC 1918, loopback, link-local, unique-local IPv6: an in-cluster caller.
 bool is_private_address(std::string_view ip);
 bool is_write_verb(std::string_view verb);

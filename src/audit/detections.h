@@ -14,6 +14,9 @@ namespace kg::audit {
 void detect_pod_writes(const Event& event, const DetectContext& ctx, DetectorState& state, std::vector<Alert>& out);
 // KG-AUD-017: the scan catalog over an admitted pod or workload (pod_admission.cc).
 void detect_risky_pod(const Event& event, const doc::Node& object, const DetectContext& ctx, std::vector<Alert>& out);
+// Scan rules KG-AUD-017 leaves out: they report a hardening setting left at
+// its default (nearly every pod), not host access or privilege asked for.
+bool reports_an_omission(std::string_view rule_id);
 // KG-AUD-006: pods/ephemeralcontainers (workload_writes.cc).
 void detect_ephemeral(const Event& event, const DetectContext& ctx, DetectorState& state, std::vector<Alert>& out);
 // KG-AUD-007: pods/exec and pods/attach (exec.cc).

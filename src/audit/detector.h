@@ -30,7 +30,7 @@ namespace kg::audit {
 
 struct DetectorOptions {
   int64_t correlation_window_us = int64_t{600} * 1'000'000;  // exec then write: 10 minutes
-  size_t max_tracked_objects = 200'000;  // pods and workloads whose containers are remembered
+  size_t max_tracked_objects = 200'000;                      // pods and workloads whose containers are remembered
   size_t max_tracked_execs = 10'000;
   // Events that started before this time (microseconds since the epoch) feed
   // the state but raise no alert (`--since`).

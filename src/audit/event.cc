@@ -73,17 +73,38 @@ std::string_view kind_of_resource(std::string_view resource) {
   return {};
 }
 
-bool wants_bodies(const EventObjectRef& ref) {
+bool is_control_plane(const Event& event) {
+  std::string_view user = event.user;
+  if (event.is_service_account()) {
+    if (event.service_account_namespace() != "kube-system") return false;
+    std::string_view name = event.service_account_name();
+    return name.ends_with("-controller") || name.ends_with("-collector") || name == "horizontal-pod-autoscaler" ||
+           name == "persistent-volume-binder";
+  }
+  return user == "system:apiserver" || user == "system:kube-controller-manager" ||
+         user == "system:kube-scheduler" || user == "system:kube-proxy" || user.starts_with("system:node:");
+}
+
+bool wants_bodies(const Event& event) {
+  const auto& ref = event.object_ref;
+  if (event.verb != "create" && event.verb != "update" && event.verb != "patch") return false;
   if (ref.subresource == "status" || ref.subresource == "scale" || ref.subresource == "binding") return false;
-  return !kind_of_resource(ref.resource).empty();
+  std::string_view kind = kind_of_resource(ref.resource);
+  if (kind.empty()) return false;
+  // Pods and workloads written by controllers still feed the state (the
+  // containers a later patch is compared with, a pod's service account).
+  bool pod_bearing = ref.resource == "pods" || kind == "Deployment" || kind == "ReplicaSet" ||
+                     kind == "StatefulSet" || kind == "DaemonSet" || kind == "Job" || kind == "CronJob" ||
+                     kind == "ReplicationController" || kind == "PodTemplate";
+  return pod_bearing || !is_control_plane(event);
 }
 
 std::optional<int64_t> parse_time(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
   std::tm tm{};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!digits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' || !digits(text, 5, 2, month) ||
-      text[7] != '-' || !digits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+  if (!digits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' || !digits(text, 5, 2, month) || text[7] != '-' ||
+      !digits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
       !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
       !digits(text, 17, 2, second)) {
     return std::nullopt;

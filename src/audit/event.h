@@ -38,11 +38,11 @@ struct Event {
   std::vector<std::string> source_ips;
   std::string user_agent;
   EventObjectRef object_ref;
-  int response_code = 0;       // 0 when the event carries no response status
-  std::string decision;        // authorization.k8s.io/decision annotation: allow, forbid, ""
-  std::string time;            // requestReceivedTimestamp (or stageTimestamp), RFC 3339
-  int64_t time_us = 0;         // the same in microseconds since the epoch; 0 when unknown
-  std::string format;          // "audit.k8s.io/v1", "gke", "aks": where the event came from
+  int response_code = 0;  // 0 when the event carries no response status
+  std::string decision;   // authorization.k8s.io/decision annotation: allow, forbid, ""
+  std::string time;       // requestReceivedTimestamp (or stageTimestamp), RFC 3339
+  int64_t time_us = 0;    // the same in microseconds since the epoch; 0 when unknown
+  std::string format;     // "audit.k8s.io/v1", "gke", "aks": where the event came from
   // Decoded only for the resources whose content the detections read.
   std::optional<doc::Node> request_object;
   std::optional<doc::Node> response_object;
@@ -55,9 +55,15 @@ struct Event {
   bool denied() const { return decision == "forbid" || response_code == 401 || response_code == 403; }
 };
 
-// Whether the request and response bodies of an event with this reference are
-// worth decoding (the detections read them).
-bool wants_bodies(const EventObjectRef& ref);
+// The control plane's own actors: the API server, scheduler, controller
+// manager, nodes, and kube-system controller service accounts.
+bool is_control_plane(const Event& event);
+
+// Whether the request and response bodies of `event` (its other fields
+// decoded) are worth decoding: writes of pods, workloads, webhooks and RBAC.
+// Reads are not judged by their bodies, and the control plane's own RBAC and
+// webhook writes (the bootstrap roles) never raise an alert.
+bool wants_bodies(const Event& event);
 
 // RFC 3339 ("2025-03-04T06:22:18.819232Z", offsets allowed) to microseconds
 // since the epoch; nullopt when unreadable.

@@ -20,8 +20,10 @@ doc::Node to_node(dom::element e, int depth, bool is_metadata = false);
 doc::Node object_to_node(dom::object object, int depth, bool is_metadata) {
   doc::Node out = doc::Node::mapping(kNoMark);
   for (auto field : object) {
-    // managedFields is often most of an object and no detection reads it.
+    // managedFields is often most of an object and no detection reads it;
+    // neither does any read an object's status (a pod's is large).
     if (is_metadata && field.key == "managedFields") continue;
+    if (depth == 0 && field.key == "status") continue;
     out.set(std::string(field.key), kNoMark, to_node(field.value, depth + 1, depth == 0 && field.key == "metadata"));
   }
   return out;
@@ -84,7 +86,7 @@ void set_time(Event& event, std::string_view text) {
 }
 
 void decode_bodies(Event& event, dom::object root, std::string_view request_key, std::string_view response_key) {
-  if (!wants_bodies(event.object_ref)) return;
+  if (!wants_bodies(event)) return;
   dom::element element;
   if (root[request_key].get(element) == simdjson::SUCCESS && !element.is_null()) {
     event.request_object = to_node(element, 0);
@@ -108,7 +110,8 @@ Event native_event(dom::object root, std::string_view format) {
     event.user = std::string(str(user, "username"));
     strings(user, "groups", event.groups);
   }
-  if (has_obj(root, "impersonatedUser")) event.impersonated_user = std::string(str(obj(root, "impersonatedUser"), "username"));
+  if (has_obj(root, "impersonatedUser"))
+    event.impersonated_user = std::string(str(obj(root, "impersonatedUser"), "username"));
   strings(root, "sourceIPs", event.source_ips);
   if (has_obj(root, "objectRef")) {
     dom::object ref = obj(root, "objectRef");
@@ -125,7 +128,8 @@ Event native_event(dom::object root, std::string_view format) {
       event.response_code = static_cast<int>(code);
     }
   }
-  if (has_obj(root, "annotations")) event.decision = std::string(str(obj(root, "annotations"), "authorization.k8s.io/decision"));
+  if (has_obj(root, "annotations"))
+    event.decision = std::string(str(obj(root, "annotations"), "authorization.k8s.io/decision"));
   std::string_view time = str(root, "requestReceivedTimestamp");
   if (time.empty()) time = str(root, "stageTimestamp");
   if (time.empty()) time = str(root, "timestamp");  // v1beta1
@@ -143,7 +147,8 @@ Event gke_event(dom::object root) {
   std::string_view method = str(payload, "methodName");
   size_t dot = method.rfind('.');
   event.verb = std::string(dot == std::string_view::npos ? method : method.substr(dot + 1));
-  if (has_obj(payload, "authenticationInfo")) event.user = std::string(str(obj(payload, "authenticationInfo"), "principalEmail"));
+  if (has_obj(payload, "authenticationInfo"))
+    event.user = std::string(str(obj(payload, "authenticationInfo"), "principalEmail"));
   if (has_obj(payload, "requestMetadata")) {
     dom::object meta = obj(payload, "requestMetadata");
     if (auto ip = str(meta, "callerIp"); !ip.empty()) event.source_ips.emplace_back(ip);

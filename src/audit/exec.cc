@@ -1,10 +1,10 @@
 // KG-AUD-007: pods/exec and pods/attach, with the command when the URI has
 // one (S6). Long sessions are logged at ResponseStarted and again at
 // ResponseComplete when they end: the first one seen is reported.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
-#include <algorithm>
 
 #include "audit/detections.h"
 #include "audit/exec_command.h"
@@ -61,7 +61,8 @@ void detect_exec(const Event& event, const DetectContext& /*ctx*/, DetectorState
   ExecRecord record;
   record.name_space = ref.name_space;
   record.pod = ref.name;
-  if (const PodShape* pod = state.shapes.get(object_key(EventObjectRef{"pods", "", ref.name_space, ref.name, "", ""}))) {
+  if (const PodShape* pod =
+          state.shapes.get(object_key(EventObjectRef{"pods", "", ref.name_space, ref.name, "", ""}))) {
     record.service_account = pod->service_account;
   }
   record.audit_id = event.audit_id;

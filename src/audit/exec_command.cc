@@ -18,18 +18,20 @@ std::string_view basename(std::string_view word) {
 }
 
 CommandClass class_of_word(std::string_view word) {
-  static constexpr std::string_view kShells[] = {"sh", "bash", "ash", "dash", "zsh", "ksh", "csh", "tcsh", "fish",
-                                                 "busybox", "powershell", "pwsh", "cmd", "cmd.exe", "python",
-                                                 "python3", "perl", "ruby", "node"};
-  static constexpr std::string_view kPackages[] = {"apt", "apt-get", "apk", "yum", "dnf", "microdnf", "zypper",
-                                                   "pip", "pip3", "npm", "gem", "dpkg", "rpm", "pacman", "emerge"};
-  static constexpr std::string_view kDownloaders[] = {"curl", "wget", "nc", "ncat", "netcat", "socat", "scp",
-                                                      "tftp", "ftp", "rsync", "aria2c", "fetch"};
-  static constexpr std::string_view kMiners[] = {"xmrig", "minerd", "cpuminer", "ethminer", "xmr-stak", "nanominer",
-                                                 "lolminer", "t-rex", "nbminer", "phoenixminer", "cgminer", "bfgminer"};
+  static constexpr std::string_view kShells[] = {"sh",     "bash",    "ash",     "dash",       "zsh",  "ksh", "csh",
+                                                 "tcsh",   "fish",    "busybox", "powershell", "pwsh", "cmd", "cmd.exe",
+                                                 "python", "python3", "perl",    "ruby",       "node"};
+  static constexpr std::string_view kPackages[] = {"apt",  "apt-get", "apk", "yum",  "dnf", "microdnf", "zypper", "pip",
+                                                   "pip3", "npm",     "gem", "dpkg", "rpm", "pacman",   "emerge"};
+  static constexpr std::string_view kDownloaders[] = {"curl", "wget", "nc",  "ncat",  "netcat", "socat",
+                                                      "scp",  "tftp", "ftp", "rsync", "aria2c", "fetch"};
+  static constexpr std::string_view kMiners[] = {"xmrig",    "minerd",       "cpuminer", "ethminer",
+                                                 "xmr-stak", "nanominer",    "lolminer", "t-rex",
+                                                 "nbminer",  "phoenixminer", "cgminer",  "bfgminer"};
   std::string_view name = basename(word);
   auto in = [name](const auto& list) { return std::find(std::begin(list), std::end(list), name) != std::end(list); };
-  if (in(kMiners) || word.find("stratum+tcp://") != std::string_view::npos || name.find("miner") != std::string_view::npos) {
+  if (in(kMiners) || word.find("stratum+tcp://") != std::string_view::npos ||
+      name.find("miner") != std::string_view::npos) {
     return CommandClass::Miner;
   }
   if (in(kDownloaders)) return CommandClass::Downloader;

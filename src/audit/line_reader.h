@@ -23,19 +23,19 @@ struct LineReaderOptions {
 };
 
 enum class LineStatus : uint8_t {
-  Line,      // `text` is a whole line (without its newline)
-  Oversized, // a line longer than max_line was skipped; `length` says how long it was
-  End,       // no more input (never returned while following, unless stop() said so)
-  Error,     // `text` says what failed (open, read)
+  Line,       // `text` is a whole line (without its newline)
+  Oversized,  // a line longer than max_line was skipped; `length` says how long it was
+  End,        // no more input (never returned while following, unless stop() said so)
+  Error,      // `text` says what failed (open, read)
 };
 
 struct LineItem {
   LineStatus status = LineStatus::End;
-  std::string_view text;     // valid until the next call
-  uint64_t line_number = 0;  // 1-based, within the current file
-  uint64_t length = 0;       // bytes of the line (for Oversized: bytes skipped)
-  bool unterminated = false; // the last line of the input had no newline (maybe cut short)
-  bool rotated = false;      // first line read after the followed file was replaced or truncated
+  std::string_view text;      // valid until the next call
+  uint64_t line_number = 0;   // 1-based, within the current file
+  uint64_t length = 0;        // bytes of the line (for Oversized: bytes skipped)
+  bool unterminated = false;  // the last line of the input had no newline (maybe cut short)
+  bool rotated = false;       // first line read after the followed file was replaced or truncated
 };
 
 class LineReader {

@@ -1,16 +1,15 @@
 // KG-AUD-017: the object a user created or replaced, judged by the same
 // catalog as `kubeguard scan` (engine::evaluate_object), so a privileged pod
 // gets the same verdict from a manifest, the cluster and the audit log.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
-#include <algorithm>
 
 #include "audit/detections.h"
 #include "engine/scanner.h"
 
 namespace kg::audit {
-namespace {
 
 // Scan rules that report a hardening setting left at its default rather than
 // host access or privilege asked for: nearly every pod created without a
@@ -19,8 +18,6 @@ namespace {
 bool reports_an_omission(std::string_view rule_id) {
   return rule_id == "KG-POD-002" /* privilege-escalation-allowed */ || rule_id == "KG-POD-003" /* runs-as-root */;
 }
-
-}  // namespace
 
 void detect_risky_pod(const Event& event, const doc::Node& object, const DetectContext& ctx, std::vector<Alert>& out) {
   const std::string_view kind = kind_of_resource(event.object_ref.resource);

@@ -26,8 +26,10 @@ void detect_webhooks(const Event& event, const DetectContext& ctx, std::vector<A
   }
   const doc::Node* object = nullptr;
   std::string_view kind = kind_of_resource(ref.resource);
-  if (event.response_object && k8s::string_at(&*event.response_object, "kind") == kind) object = &*event.response_object;
-  else if (event.request_object && k8s::string_at(&*event.request_object, "kind") == kind) object = &*event.request_object;
+  if (event.response_object && k8s::string_at(&*event.response_object, "kind") == kind)
+    object = &*event.response_object;
+  else if (event.request_object && k8s::string_at(&*event.request_object, "kind") == kind)
+    object = &*event.request_object;
   if (object == nullptr) {
     Alert alert = alert_for(event, id, rules::Severity::Medium,
                             fmt::format("{} webhook configuration {} written ({}); its content is not in the log",
@@ -62,9 +64,9 @@ void detect_webhooks(const Event& event, const DetectContext& ctx, std::vector<A
     } else if (!mutating && !gates_pods) {
       severity = rules::Severity::Medium;
     }
-    Alert alert = alert_for(event, id, severity,
-                            fmt::format("{} {} webhook '{}' in {}: {}", event.verb, kind_word, w.name, ref.name,
-                                        verdict));
+    Alert alert =
+        alert_for(event, id, severity,
+                  fmt::format("{} {} webhook '{}' in {}: {}", event.verb, kind_word, w.name, ref.name, verdict));
     alert.add("webhook", std::string(w.name));
     alert.add("target", w.target.display());
     alert.add("matchesPods", gates_pods ? "yes" : "no");

@@ -14,8 +14,8 @@ using rules::aud::AudRule;
 
 // Image names of well-known miners: an image swapped to one of them is critical.
 bool looks_like_miner(std::string_view image) {
-  static constexpr std::string_view kWords[] = {"xmrig", "miner", "xmr-stak", "cpuminer", "monero", "nicehash",
-                                                "ethminer", "lolminer", "t-rex", "nanominer", "coinhive"};
+  static constexpr std::string_view kWords[] = {"xmrig",    "miner",    "xmr-stak", "cpuminer",  "monero",  "nicehash",
+                                                "ethminer", "lolminer", "t-rex",    "nanominer", "coinhive"};
   std::string lower(image);
   for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   for (auto w : kWords) {
@@ -45,14 +45,16 @@ void report_change(const Event& event, const ContainerChange& change, bool earli
   switch (change.change) {
     case ChangeKind::Added: {
       Severity s = change.approved ? Severity::Low : Severity::Critical;
-      alert = alert_for(event, rule_id(AudRule::ContainerAdded), s,
-                        fmt::format("{} {} '{}' ({}) added to {}", event.verb, word, change.name,
-                                    redact(change.new_value), what));
+      alert = alert_for(
+          event, rule_id(AudRule::ContainerAdded), s,
+          fmt::format("{} {} '{}' ({}) added to {}", event.verb, word, change.name, redact(change.new_value), what));
       break;
     }
     case ChangeKind::Written: {
       // The earlier state is not in the log: added or changed, we cannot tell.
-      Severity s = change.approved ? Severity::Low : looks_like_miner(change.new_value) ? Severity::Critical : Severity::High;
+      Severity s = change.approved                      ? Severity::Low
+                   : looks_like_miner(change.new_value) ? Severity::Critical
+                                                        : Severity::High;
       alert = alert_for(event, rule_id(AudRule::ContainerAdded), s,
                         fmt::format("{} writes {} '{}' ({}) of {}: added or changed (the earlier state of the object "
                                     "is not in the log)",
@@ -63,11 +65,12 @@ void report_change(const Event& event, const ContainerChange& change, bool earli
     case ChangeKind::ImageChanged: {
       Severity s = looks_like_miner(change.new_value) ? Severity::Critical : Severity::High;
       if (change.approved) s = Severity::Low;
-      if (!change.profile.empty() && !change.approved) s = Severity::Critical;  // a sidecar's image moved off its profile
-      alert = alert_for(event, rule_id(AudRule::ImageChanged), s,
-                        fmt::format("{} '{}' of {} now runs {}{}", word, change.name, what, redact(change.new_value),
-                                    change.old_value.empty() ? std::string()
-                                                             : fmt::format(" (was {})", redact(change.old_value))));
+      if (!change.profile.empty() && !change.approved)
+        s = Severity::Critical;  // a sidecar's image moved off its profile
+      alert = alert_for(
+          event, rule_id(AudRule::ImageChanged), s,
+          fmt::format("{} '{}' of {} now runs {}{}", word, change.name, what, redact(change.new_value),
+                      change.old_value.empty() ? std::string() : fmt::format(" (was {})", redact(change.old_value))));
       if (!change.old_value.empty()) alert.add("previousImage", redact(change.old_value));
       break;
     }
@@ -83,7 +86,7 @@ void report_change(const Event& event, const ContainerChange& change, bool earli
   if (change.change != ChangeKind::CommandChanged) alert.add("image", redact(change.new_value));
   if (!change.profile.empty()) {
     alert.add("sidecarProfile", change.approved ? change.profile + " (approved)"
-                                                 : change.profile + " (name taken, image outside the profile)");
+                                                : change.profile + " (name taken, image outside the profile)");
   }
   if (!earlier_known && change.change != ChangeKind::Written) alert.add("earlierState", "read from the patch body");
   add_caller_notes(event, alert);
@@ -138,8 +141,8 @@ void detect_pod_writes(const Event& event, const DetectContext& ctx, DetectorSta
 
   if (after_node == nullptr) {
     // Metadata level (no body), or a failed write.
-    bool hidden = event.level == "Metadata" || event.level == "None" ||
-                  (!event.request_object && !event.response_object);
+    bool hidden =
+        event.level == "Metadata" || event.level == "None" || (!event.request_object && !event.response_object);
     if (event.succeeded() && hidden && event.verb != "create" && !control_plane) {
       Alert alert = alert_for(event, rule_id(AudRule::PodWriteUnseen), Severity::Medium,
                               fmt::format("{} {} at audit level {}: what changed is not in the log", event.verb,
@@ -160,14 +163,15 @@ void detect_pod_writes(const Event& event, const DetectContext& ctx, DetectorSta
         if (requested) {
           for (const auto& change : added_at_admission(*requested, *after)) {
             if (change.approved) continue;  // istio, linkerd... injecting as configured
-            Alert alert = alert_for(event, rule_id(AudRule::InjectedAtAdmission), Severity::High,
-                                    fmt::format("{} '{}' ({}) was not in the request that created {}: added by a "
-                                                "mutating admission webhook",
-                                                container_word(change.kind), change.name, redact(change.new_value),
-                                                ref.display()));
+            Alert alert = alert_for(
+                event, rule_id(AudRule::InjectedAtAdmission), Severity::High,
+                fmt::format("{} '{}' ({}) was not in the request that created {}: added by a "
+                            "mutating admission webhook",
+                            container_word(change.kind), change.name, redact(change.new_value), ref.display()));
             alert.add("container", change.name);
             alert.add("image", redact(change.new_value));
-            if (!change.profile.empty()) alert.add("sidecarProfile", change.profile + " (name taken, image outside the profile)");
+            if (!change.profile.empty())
+              alert.add("sidecarProfile", change.profile + " (name taken, image outside the profile)");
             out.push_back(std::move(alert));
           }
         }
@@ -177,7 +181,8 @@ void detect_pod_writes(const Event& event, const DetectContext& ctx, DetectorSta
       if (before != nullptr) {
         changes = compare_shapes(*before, *after);
       } else if (event.request_object) {
-        changes = event.verb == "patch" ? interpret_patch(*event.request_object, &*after) : std::vector<ContainerChange>{};
+        changes =
+            event.verb == "patch" ? interpret_patch(*event.request_object, &*after) : std::vector<ContainerChange>{};
       }
       for (const auto& change : changes) {
         if (change.kind == k8s::ContainerKind::Ephemeral) continue;  // KG-AUD-006

@@ -1,9 +1,9 @@
 // Exec and attach (S6), webhooks (S4), RBAC, tokens, secrets, anonymous
 // access (S7) and the exec-then-write incident.
-#include <gtest/gtest.h>
-
 #include <sstream>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "audit/exec_command.h"
 #include "audit_test_util.h"
@@ -140,17 +140,20 @@ Ev webhook_event(const std::string& body) {
 
 TEST(AuditWebhooks, RogueMutatingWebhookIsCriticalAndApprovedInjectorIsInfo) {
   auto d = make_detector();
-  auto rogue = run(d, webhook_event(webhook_config("inject.evil.example", R"({"url":"https://evil.example/mutate"})", "Ignore")));
+  auto rogue = run(
+      d, webhook_event(webhook_config("inject.evil.example", R"({"url":"https://evil.example/mutate"})", "Ignore")));
   ASSERT_EQ(of_rule(rogue, "KG-AUD-009").size(), 1u);
   EXPECT_EQ(rogue[0].severity, Severity::Critical);
   EXPECT_EQ(evidence(rogue[0], "target"), "URL https://evil.example/mutate");
 
-  auto unknown = run(d, webhook_event(webhook_config("x.example.com", R"({"service":{"namespace":"tools","name":"x"}})", "Fail")));
+  auto unknown =
+      run(d, webhook_event(webhook_config("x.example.com", R"({"service":{"namespace":"tools","name":"x"}})", "Fail")));
   ASSERT_EQ(unknown.size(), 1u);
   EXPECT_EQ(unknown[0].severity, Severity::High);
 
-  auto istio = run(d, webhook_event(webhook_config("sidecar-injector.istio.io",
-                                                   R"({"service":{"namespace":"istio-system","name":"istiod"}})", "Fail")));
+  auto istio =
+      run(d, webhook_event(webhook_config("sidecar-injector.istio.io",
+                                          R"({"service":{"namespace":"istio-system","name":"istiod"}})", "Fail")));
   ASSERT_EQ(istio.size(), 1u);
   EXPECT_EQ(istio[0].severity, Severity::Info);
 
@@ -172,20 +175,32 @@ Ev rbac_event(const std::string& resource, const std::string& body) {
 
 TEST(AuditAccess, RbacEscalation) {
   auto d = make_detector();
-  auto binding = run(d, rbac_event("clusterrolebindings",
-                                   R"({"kind":"ClusterRoleBinding","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"x"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},"subjects":[{"kind":"ServiceAccount","name":"builder","namespace":"shop"}]})"));
+  auto binding = run(
+      d,
+      rbac_event(
+          "clusterrolebindings",
+          R"({"kind":"ClusterRoleBinding","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"x"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},"subjects":[{"kind":"ServiceAccount","name":"builder","namespace":"shop"}]})"));
   ASSERT_EQ(of_rule(binding, "KG-AUD-010").size(), 1u);
   EXPECT_EQ(evidence(binding[0], "subjects"), "ServiceAccount shop/builder");
-  auto wildcard = run(d, rbac_event("clusterroles",
-                                    R"({"kind":"ClusterRole","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"x"},"rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]},{"apiGroups":[""],"resources":["users"],"verbs":["impersonate"]}]})"));
+  auto wildcard = run(
+      d,
+      rbac_event(
+          "clusterroles",
+          R"({"kind":"ClusterRole","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"x"},"rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]},{"apiGroups":[""],"resources":["users"],"verbs":["impersonate"]}]})"));
   EXPECT_EQ(of_rule(wildcard, "KG-AUD-011").size(), 1u);
   ASSERT_EQ(of_rule(wildcard, "KG-AUD-012").size(), 1u);
   EXPECT_EQ(evidence(*of_rule(wildcard, "KG-AUD-012")[0], "verb"), "impersonate");
   // The API server writing its bootstrap roles is not an escalation.
-  Ev boot = rbac_event("clusterroles", R"({"kind":"ClusterRole","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"cluster-admin"},"rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]}]})");
+  Ev boot = rbac_event(
+      "clusterroles",
+      R"({"kind":"ClusterRole","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"cluster-admin"},"rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]}]})");
   boot.user = "system:apiserver";
   EXPECT_TRUE(run(d, boot).empty());
-  auto view = run(d, rbac_event("rolebindings", R"({"kind":"RoleBinding","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"x"},"roleRef":{"kind":"ClusterRole","name":"view"},"subjects":[]})"));
+  auto view = run(
+      d,
+      rbac_event(
+          "rolebindings",
+          R"({"kind":"RoleBinding","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"x"},"roleRef":{"kind":"ClusterRole","name":"view"},"subjects":[]})"));
   EXPECT_TRUE(view.empty());
 }
 
@@ -266,7 +281,8 @@ TEST(AuditDetector, SafeFromSeveralThreads) {
         Ev ev = exec_event("command=bash");
         ev.id = fmt::format("t{}-{}", t, i);
         ev.name = fmt::format("p{}-{}", t, i);
-        std::string list = fmt::format(R"({{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[{}]}})", ev.json());
+        std::string list =
+            fmt::format(R"({{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[{}]}})", ev.json());
         counts[t] += d.process_json(list).alerts.size();
       }
     });

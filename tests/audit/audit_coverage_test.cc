@@ -1,14 +1,13 @@
 // docs/AUDIT-COVERAGE.md must name every Falco k8saudit rule and every Sigma
 // Kubernetes audit rule of the corpus, each with a verdict; and every KG-AUD
 // rule it cites must exist in the catalog.
-#include <gtest/gtest.h>
-
-#include <fmt/format.h>
-
 #include <filesystem>
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "rules/aud/aud_rules.h"
 #include "support/test_support.h"
@@ -93,7 +92,9 @@ TEST(AuditCatalog, EveryAudRuleIsInTheCatalogWithTheAuditScope) {
     EXPECT_FALSE(m.rationale.empty() || m.remediation.empty() || m.references.empty()) << m.id;
   }
   // The scan never runs them: no finding carries an AUD ID.
-  auto result = scan_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers: [{name: a, image: x}]\n");
+  auto result = scan_text(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers: [{name: a, image: "
+      "x}]\n");
   for (const auto& f : result.findings) EXPECT_FALSE(f.rule_id.starts_with("KG-AUD-")) << f.rule_id;
 }
 

@@ -2,7 +2,6 @@
 // AKS), and the robustness promises: a malformed line is reported with its
 // number and skipped, an oversized line is bounded, a truncated last line is
 // handled, rotation is followed. Nothing stops the stream.
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -11,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "audit/event_decoder.h"
 #include "audit/line_reader.h"
@@ -40,13 +41,15 @@ struct Collected {
 Collected read_all(const std::string& path, audit::LineReaderOptions options = {}) {
   Collected c;
   auto d = make_detector();
-  c.stats = audit::run_stream(path, d, options, [&](const audit::Alert& a) { c.alerts.push_back(a); },
-                              [&](const std::string& p) { c.problems.push_back(p); });
+  c.stats = audit::run_stream(
+      path, d, options, [&](const audit::Alert& a) { c.alerts.push_back(a); },
+      [&](const std::string& p) { c.problems.push_back(p); });
   return c;
 }
 
 TEST(AuditDecode, EveryEnvelopeOfTheCorpus) {
-  const std::string dir = corpus("audit/elastic-integrations/packages/kubernetes/data_stream/audit_logs/_dev/test/pipeline/");
+  const std::string dir =
+      corpus("audit/elastic-integrations/packages/kubernetes/data_stream/audit_logs/_dev/test/pipeline/");
   audit::EventDecoder decoder;
   std::vector<audit::Event> events;
   for (const char* file : {"test-audit.log", "test-kube-audit.log"}) {
@@ -83,9 +86,11 @@ TEST(AuditDecode, EveryEnvelopeOfTheCorpus) {
 TEST(AuditDecode, GkeResourceNamesAndV1beta1) {
   audit::EventDecoder decoder;
   std::vector<audit::Event> events;
-  EXPECT_EQ(decoder.decode(R"({"protoPayload":{"methodName":"io.k8s.core.v1.pods.exec.create","resourceName":"core/v1/namespaces/shop/pods/web/exec","authenticationInfo":{"principalEmail":"eve@example.com"},"status":{"code":7}},"timestamp":"2026-01-01T00:00:00Z","insertId":"g1"})",
-                           events),
-            "");
+  EXPECT_EQ(
+      decoder.decode(
+          R"({"protoPayload":{"methodName":"io.k8s.core.v1.pods.exec.create","resourceName":"core/v1/namespaces/shop/pods/web/exec","authenticationInfo":{"principalEmail":"eve@example.com"},"status":{"code":7}},"timestamp":"2026-01-01T00:00:00Z","insertId":"g1"})",
+          events),
+      "");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].verb, "create");
   EXPECT_EQ(events[0].object_ref.resource, "pods");
@@ -93,7 +98,11 @@ TEST(AuditDecode, GkeResourceNamesAndV1beta1) {
   EXPECT_EQ(events[0].object_ref.name, "web");
   EXPECT_EQ(events[0].object_ref.subresource, "exec");
   EXPECT_EQ(events[0].response_code, 403);
-  EXPECT_EQ(decoder.decode(R"({"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","verb":"get","timestamp":"2019-01-01T00:00:00Z","user":{"username":"u"}})", events), "");
+  EXPECT_EQ(
+      decoder.decode(
+          R"({"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","verb":"get","timestamp":"2019-01-01T00:00:00Z","user":{"username":"u"}})",
+          events),
+      "");
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1].format, "audit.k8s.io/v1beta1");
   EXPECT_EQ(events[1].time_us, int64_t{1546300800} * 1'000'000);
@@ -102,7 +111,8 @@ TEST(AuditDecode, GkeResourceNamesAndV1beta1) {
 TEST(AuditDecode, EventListAsTheWebhookSendsIt) {
   Ev a, b;
   b.id = "id-2";
-  std::string list = fmt::format(R"({{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{{}},"items":[{},{}]}})", a.json(), b.json());
+  std::string list = fmt::format(
+      R"({{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{{}},"items":[{},{}]}})", a.json(), b.json());
   auto d = make_detector();
   auto result = d.process_json(list);
   EXPECT_EQ(result.error, "");
@@ -113,7 +123,8 @@ TEST(AuditDecode, NotAnEventSaysWhy) {
   audit::EventDecoder decoder;
   std::vector<audit::Event> events;
   EXPECT_NE(decoder.decode("{not json", events), "");
-  EXPECT_NE(decoder.decode(R"({"kind":"Pod","apiVersion":"v1"})", events).find("not an audit event"), std::string::npos);
+  EXPECT_NE(decoder.decode(R"({"kind":"Pod","apiVersion":"v1"})", events).find("not an audit event"),
+            std::string::npos);
   EXPECT_NE(decoder.decode("[1,2]", events), "");
   EXPECT_TRUE(events.empty());
 }
@@ -133,6 +144,8 @@ TEST(AuditStream, MalformedLineIsReportedWithItsNumberAndSkipped) {
   exec.uri = "/api/v1/namespaces/shop/pods/web/exec?command=bash";
   Ev exec2 = exec;
   exec2.id = "id-2";
+  exec2.name = "web2";
+  exec2.uri = "/api/v1/namespaces/shop/pods/web2/exec?command=bash";
   write(path, exec.json() + "\n{\"kind\": broken\n\n" + exec2.json() + "\n");
   auto c = read_all(path);
   ASSERT_EQ(c.problems.size(), 1u);
@@ -149,7 +162,8 @@ TEST(AuditStream, OversizedLineIsBoundedAndTheNextLineIsRead) {
   Ev exec;
   exec.subresource = "exec";
   exec.uri = "/api/v1/namespaces/shop/pods/web/exec?command=bash";
-  std::string huge = R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","requestURI":")" + std::string(3 << 20, 'a') + "\"}";
+  std::string huge =
+      R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","requestURI":")" + std::string(3 << 20, 'a') + "\"}";
   write(path, huge + "\n" + exec.json() + "\n");
   audit::LineReaderOptions options;
   options.max_line = 64 * 1024;
@@ -202,8 +216,8 @@ TEST(AuditStream, PrettyPrintedEventListSpanningLines) {
   Ev exec;
   exec.subresource = "exec";
   exec.uri = "/api/v1/namespaces/shop/pods/web/exec?command=bash";
-  write(path, "{\n  \"kind\": \"EventList\",\n  \"apiVersion\": \"audit.k8s.io/v1\",\n  \"items\": [\n    " + exec.json() +
-                  "\n  ]\n}\n");
+  write(path, "{\n  \"kind\": \"EventList\",\n  \"apiVersion\": \"audit.k8s.io/v1\",\n  \"items\": [\n    " +
+                  exec.json() + "\n  ]\n}\n");
   auto c = read_all(path);
   EXPECT_TRUE(c.problems.empty()) << c.problems[0];
   ASSERT_EQ(c.alerts.size(), 1u);
@@ -224,7 +238,8 @@ TEST(AuditStream, FollowReadsAppendsAcrossRotationAndTruncation) {
     Ev exec;
     exec.id = fmt::format("f-{}", i);
     exec.subresource = "exec";
-    exec.uri = "/api/v1/namespaces/shop/pods/web/exec?command=bash";
+    exec.name = fmt::format("web{}", i);  // distinct attempts, not one attempt retried
+    exec.uri = fmt::format("/api/v1/namespaces/shop/pods/web{}/exec?command=bash", i);
     return exec.json() + "\n";
   };
   write(path, exec_line(1));
@@ -237,8 +252,8 @@ TEST(AuditStream, FollowReadsAppendsAcrossRotationAndTruncation) {
   std::vector<std::string> problems;
   auto d = make_detector();
   std::thread reader([&] {
-    audit::run_stream(path, d, options, [&](const audit::Alert&) { ++alerts; },
-                      [&](const std::string& p) { problems.push_back(p); });
+    audit::run_stream(
+        path, d, options, [&](const audit::Alert&) { ++alerts; }, [&](const std::string& p) { problems.push_back(p); });
   });
   auto wait_for = [&](size_t n) {
     for (int i = 0; i < 250 && alerts.load() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -74,7 +74,9 @@ inline std::string container(const std::string& name, const std::string& image, 
   return fmt::format(R"({{"name":"{}","image":"{}"{}}})", name, image, extra);
 }
 
-inline audit::Detector make_detector(engine::Config config = {}) { return audit::Detector(catalog(), std::move(config)); }
+inline audit::Detector make_detector(engine::Config config = {}) {
+  return audit::Detector(catalog(), std::move(config));
+}
 
 inline std::vector<audit::Alert> run(audit::Detector& d, const Ev& ev) { return d.process_json(ev.json()).alerts; }
 

@@ -7,13 +7,12 @@
 // the same control plane at the same time.
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <fstream>
 #include <thread>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "cluster/live_cluster.h"
 #include "doc/json_loader.h"
@@ -111,12 +110,12 @@ TEST(LiveAudit, AttacksRaiseTheirAlertsAndOrdinaryWorkStaysQuiet) {
 
   // Ordinary work: create, scale, rollout restart, delete, an istio-injected pod.
   {
-    auto [rc, out] = sh("kubectl -n " + ok + " create deployment web --image=nginx:1.25 && kubectl -n " + ok +
-                        " scale deployment web --replicas=3 && kubectl -n " + ok +
-                        " rollout restart deployment web && kubectl -n " + ok +
-                        " create deployment gone --image=nginx:1.25 && kubectl -n " + ok +
-                        " delete deployment gone && kubectl -n " + ok + " apply -f " +
-                        live_detail::quote(corpus("manifests/istio/injected-sidecars/pod.injected.yaml")));
+    auto [rc, out] =
+        sh("kubectl -n " + ok + " create deployment web --image=nginx:1.25 && kubectl -n " + ok +
+           " scale deployment web --replicas=3 && kubectl -n " + ok + " rollout restart deployment web && kubectl -n " +
+           ok + " create deployment gone --image=nginx:1.25 && kubectl -n " + ok +
+           " delete deployment gone && kubectl -n " + ok + " apply -f " +
+           live_detail::quote(corpus("manifests/istio/injected-sidecars/pod.injected.yaml")));
     ASSERT_EQ(rc, 0) << out;
   }
 
@@ -140,11 +139,11 @@ TEST(LiveAudit, AttacksRaiseTheirAlertsAndOrdinaryWorkStaysQuiet) {
   // the exec fails, but the API server logs the attempt), then uses the
   // service account's token with curl.
   {
-    auto [rc, out] = sh(
-        "kubectl -n " + bad + " create serviceaccount builder && kubectl -n " + bad +
-        " create role patcher --verb=get,patch,create --resource=deployments,pods && kubectl -n " + bad +
-        " create rolebinding builder --role=patcher --serviceaccount=" + bad + ":builder && kubectl -n " + bad +
-        " run victim --image=nginx:1.25 --overrides='{\"spec\":{\"serviceAccountName\":\"builder\"}}'");
+    auto [rc, out] =
+        sh("kubectl -n " + bad + " create serviceaccount builder && kubectl -n " + bad +
+           " create role patcher --verb=get,patch,create --resource=deployments,pods && kubectl -n " + bad +
+           " create rolebinding builder --role=patcher --serviceaccount=" + bad + ":builder && kubectl -n " + bad +
+           " run victim --image=nginx:1.25 --overrides='{\"spec\":{\"serviceAccountName\":\"builder\"}}'");
     ASSERT_EQ(rc, 0) << out;
   }
   {
@@ -159,15 +158,17 @@ TEST(LiveAudit, AttacksRaiseTheirAlertsAndOrdinaryWorkStaysQuiet) {
     auto [rc2, ca_path] = sh("kubectl config view --minify -o jsonpath='{.clusters[0].cluster.certificate-authority}'");
     ASSERT_EQ(rc2, 0) << ca_path;
     std::string ca_file = "/tmp/kg-audit-live-ca-" + id + ".crt";
-    std::string copy = ca_path.empty()
-                           ? "kubectl config view --minify --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > " + ca_file
-                           : "cp " + live_detail::quote(ca_path) + " " + ca_file;
+    std::string copy = ca_path.empty() ? "kubectl config view --minify --raw -o "
+                                         "jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > " +
+                                             ca_file
+                                       : "cp " + live_detail::quote(ca_path) + " " + ca_file;
     ASSERT_EQ(sh(copy).first, 0);
     // TokenRequest API (what `kubectl create token` calls).
     auto [rc3, token] = sh("kubectl -n " + bad + " create token builder --duration=10m");
     ASSERT_EQ(rc3, 0) << token;
     while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-    std::string patch = R"({"spec":{"template":{"spec":{"containers":[{"name":"sa-miner","image":"xmrig/xmrig:6.21"}]}}}})";
+    std::string patch =
+        R"({"spec":{"template":{"spec":{"containers":[{"name":"sa-miner","image":"xmrig/xmrig:6.21"}]}}}})";
     // The token goes through a file, never onto a command line that a log could keep.
     std::string header_file = "/tmp/kg-audit-live-hdr-" + id;
     {
@@ -223,32 +224,42 @@ TEST(LiveAudit, AttacksRaiseTheirAlertsAndOrdinaryWorkStaysQuiet) {
   for (const auto& a : attack) listing += a.rule + " " + a.severity + " " + a.message + "\n";
 
   // S1
-  const LiveAlert* added = find("KG-AUD-001", [](const LiveAlert& a) { return a.evidence.find("container=miner;") != std::string::npos; });
+  const LiveAlert* added =
+      find("KG-AUD-001", [](const LiveAlert& a) { return a.evidence.find("container=miner;") != std::string::npos; });
   ASSERT_NE(added, nullptr) << listing;
   EXPECT_EQ(added->severity, "critical");
   EXPECT_EQ(added->user, "kubeguard-admin");
-  const LiveAlert* swapped = find("KG-AUD-002", [](const LiveAlert& a) { return a.evidence.find("container=helper;") != std::string::npos; });
+  const LiveAlert* swapped =
+      find("KG-AUD-002", [](const LiveAlert& a) { return a.evidence.find("container=helper;") != std::string::npos; });
   ASSERT_NE(swapped, nullptr) << listing;
   EXPECT_NE(swapped->evidence.find("previousImage=busybox:1.36;"), std::string::npos) << swapped->evidence;
-  EXPECT_NE(find("KG-AUD-002", [](const LiveAlert& a) { return a.evidence.find("image=evil.example/web:2;") != std::string::npos; }), nullptr) << listing;
+  EXPECT_NE(find("KG-AUD-002",
+                 [](const LiveAlert& a) { return a.evidence.find("image=evil.example/web:2;") != std::string::npos; }),
+            nullptr)
+      << listing;
   // S2
   const LiveAlert* sa = find("KG-AUD-008", [](const LiveAlert& a) { return a.user_agent.starts_with("curl/"); });
   ASSERT_NE(sa, nullptr) << listing;
   EXPECT_EQ(sa->user, "system:serviceaccount:" + bad + ":builder");
   EXPECT_NE(sa->evidence.find("userAgentNote=curl"), std::string::npos);
-  EXPECT_NE(find("KG-AUD-001", [](const LiveAlert& a) { return a.evidence.find("container=sa-miner;") != std::string::npos; }), nullptr) << listing;
+  EXPECT_NE(find("KG-AUD-001",
+                 [](const LiveAlert& a) { return a.evidence.find("container=sa-miner;") != std::string::npos; }),
+            nullptr)
+      << listing;
   // S6, and the incident it starts.
   const LiveAlert* exec = find("KG-AUD-007", any);
   ASSERT_NE(exec, nullptr) << listing;
   EXPECT_EQ(exec->severity, "critical");
   EXPECT_NE(exec->evidence.find("command=sh -c apt-get install -y xmrig;"), std::string::npos) << exec->evidence;
-  EXPECT_NE(exec->evidence.find("outcome=authorised; the session failed with HTTP 400"), std::string::npos) << exec->evidence;
+  EXPECT_NE(exec->evidence.find("outcome=authorised; the session failed with HTTP 400"), std::string::npos)
+      << exec->evidence;
   const LiveAlert* incident = find("KG-AUD-018", any);
   ASSERT_NE(incident, nullptr) << listing;
   EXPECT_EQ(incident->severity, "critical");
   EXPECT_NE(incident->evidence.find("podServiceAccount=builder;"), std::string::npos) << incident->evidence;
   // S3
-  const LiveAlert* eph = find("KG-AUD-006", [](const LiveAlert& a) { return a.evidence.find("container=dbg;") != std::string::npos; });
+  const LiveAlert* eph =
+      find("KG-AUD-006", [](const LiveAlert& a) { return a.evidence.find("container=dbg;") != std::string::npos; });
   ASSERT_NE(eph, nullptr) << listing;
   EXPECT_EQ(eph->severity, "high");
   // S4

@@ -48,8 +48,7 @@ std::optional<int64_t> parse_since(std::string_view text) {
     if (c < '0' || c > '9') return std::nullopt;
     count = count * 10 + (c - '0');
   }
-  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
                  .count();
   return now - count * unit * 1'000'000;
 }
@@ -59,7 +58,8 @@ volatile std::sig_atomic_t g_interrupted = 0;  // set by SIGINT/SIGTERM while fo
 void on_signal(int) { g_interrupted = 1; }
 
 int run_audit(const AuditOptions& opts, const rules::Catalog& catalog) {
-  if (opts.format != "text" && opts.format != "json") return fail(fmt::format("unknown format '{}' (text, json)", opts.format));
+  if (opts.format != "text" && opts.format != "json")
+    return fail(fmt::format("unknown format '{}' (text, json)", opts.format));
   std::vector<std::string> inputs = opts.inputs.empty() ? std::vector<std::string>{"-"} : opts.inputs;
   if (opts.follow && inputs.size() != 1) return fail("--follow reads one file");
 
@@ -143,11 +143,14 @@ int run_audit(const AuditOptions& opts, const rules::Catalog& catalog) {
 void add_audit_command(CLI::App& app, const rules::Catalog& catalog, int& status) {
   auto opts = std::make_shared<AuditOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "audit", "Detect injection and its precursors in API server audit logs (JSON lines, EventList, GKE, AKS): AUD rules");
+      "audit",
+      "Detect injection and its precursors in API server audit logs (JSON lines, EventList, GKE, AKS): AUD rules");
   cmd->add_option("inputs", opts->inputs, "Audit log files, or - for standard input (the default)");
   cmd->add_flag("--follow", opts->follow, "Keep reading the file as it grows, across rotation (like tail -F)");
-  cmd->add_option("-f,--format", opts->format, "Output: text, or json (one alert object per line)")->capture_default_str();
-  cmd->add_option("--since", opts->since, "Alert only on events from this time: RFC 3339, or a duration back (30m, 2h, 7d)");
+  cmd->add_option("-f,--format", opts->format, "Output: text, or json (one alert object per line)")
+      ->capture_default_str();
+  cmd->add_option("--since", opts->since,
+                  "Alert only on events from this time: RFC 3339, or a duration back (30m, 2h, 7d)");
   cmd->add_option("--config", opts->config, "Configuration file (default: .kubeguard.yaml found upward)");
   cmd->add_option("--fail-on", opts->fail_on,
                   "Exit 1 when an alert reaches this severity (critical, high, medium, low, info; default high)");

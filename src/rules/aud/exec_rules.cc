@@ -29,8 +29,8 @@ const RuleMeta kExecIntoPod{
     .remediation =
         "Confirm the session with its owner; restrict create on pods/exec and pods/attach, and prefer ephemeral "
         "debug containers with an audit trail over exec into production pods.",
-    .references = {kExecIntoContainer, kBashInContainer, kRestrictExec, kAttackContainerAdmin, ref::kAttackResourceHijacking,
-                   kNsaAuditing},
+    .references = {kExecIntoContainer, kBashInContainer, kRestrictExec, kAttackContainerAdmin,
+                   ref::kAttackResourceHijacking, kNsaAuditing},
 };
 
 const RuleMeta kExecThenWrite{
