@@ -24,14 +24,16 @@ Detector::Detector(const rules::Catalog& catalog, engine::Config config, Detecto
     : catalog_(catalog),
       config_(std::move(config)),
       options_(options),
-      state_(options.max_tracked_objects, options.max_tracked_execs) {}
+      state_(options.max_tracked_objects, options.max_tracked_execs) {
+  decoder_.set_skip_irrelevant(true);
+}
 
 DetectResult Detector::process_json(std::string_view json) {
   DetectResult out;
   std::lock_guard lock(mutex_);
   scratch_.clear();
   out.error = decoder_.decode(json, scratch_);
-  out.events = scratch_.size();
+  out.events = decoder_.last_count();
   for (const auto& event : scratch_) process_locked(event, out);
   scratch_.clear();
   return out;

@@ -81,8 +81,21 @@ bool is_control_plane(const Event& event) {
     return name.ends_with("-controller") || name.ends_with("-collector") || name == "horizontal-pod-autoscaler" ||
            name == "persistent-volume-binder";
   }
-  return user == "system:apiserver" || user == "system:kube-controller-manager" ||
-         user == "system:kube-scheduler" || user == "system:kube-proxy" || user.starts_with("system:node:");
+  return user == "system:apiserver" || user == "system:kube-controller-manager" || user == "system:kube-scheduler" ||
+         user == "system:kube-proxy" || user.starts_with("system:node:");
+}
+
+bool may_matter(std::string_view verb, std::string_view resource, std::string_view subresource, std::string_view user,
+                bool impersonated, bool unauthenticated_group) {
+  if (impersonated || unauthenticated_group || user == "system:anonymous") return true;
+  bool write =
+      verb == "create" || verb == "update" || verb == "patch" || verb == "delete" || verb == "deletecollection";
+  if (resource == "pods" && (subresource == "exec" || subresource == "attach")) return true;
+  if (write && !kind_of_resource(resource).empty()) return true;  // pods, workloads, webhooks, RBAC
+  bool service_account = user.starts_with(kServiceAccountPrefix);
+  if (resource == "serviceaccounts") return (subresource == "token" && verb == "create") || (write && service_account);
+  if (resource == "secrets") return service_account;
+  return false;
 }
 
 bool wants_bodies(const Event& event) {
@@ -93,9 +106,9 @@ bool wants_bodies(const Event& event) {
   if (kind.empty()) return false;
   // Pods and workloads written by controllers still feed the state (the
   // containers a later patch is compared with, a pod's service account).
-  bool pod_bearing = ref.resource == "pods" || kind == "Deployment" || kind == "ReplicaSet" ||
-                     kind == "StatefulSet" || kind == "DaemonSet" || kind == "Job" || kind == "CronJob" ||
-                     kind == "ReplicationController" || kind == "PodTemplate";
+  bool pod_bearing = ref.resource == "pods" || kind == "Deployment" || kind == "ReplicaSet" || kind == "StatefulSet" ||
+                     kind == "DaemonSet" || kind == "Job" || kind == "CronJob" || kind == "ReplicationController" ||
+                     kind == "PodTemplate";
   return pod_bearing || !is_control_plane(event);
 }
 

@@ -55,6 +55,14 @@ struct Event {
   bool denied() const { return decision == "forbid" || response_code == 401 || response_code == 403; }
 };
 
+// Whether any detection can read an event with these fields: writes of pods,
+// workloads, webhooks and RBAC; exec and attach; token requests; secrets and
+// any write touched by a service account; impersonated or anonymous requests.
+// The rest (reads of leases, events, discovery, and most of a real log) is
+// counted and passed over without decoding further.
+bool may_matter(std::string_view verb, std::string_view resource, std::string_view subresource, std::string_view user,
+                bool impersonated, bool unauthenticated_group);
+
 // The control plane's own actors: the API server, scheduler, controller
 // manager, nodes, and kube-system controller service accounts.
 bool is_control_plane(const Event& event);

@@ -15,28 +15,58 @@ constexpr doc::Mark kNoMark{};
 // recursed into (the stack is the bound).
 constexpr int kMaxDepth = 128;
 
-doc::Node to_node(dom::element e, int depth, bool is_metadata = false);
+// Fields of a pod spec and its containers that no detection reads when only
+// the containers' shape is wanted (a control-plane write, kept for state).
+bool large_unread_field(std::string_view key) {
+  static constexpr std::string_view kKeys[] = {"volumes",
+                                               "env",
+                                               "envFrom",
+                                               "resources",
+                                               "livenessProbe",
+                                               "readinessProbe",
+                                               "startupProbe",
+                                               "volumeMounts",
+                                               "securityContext",
+                                               "ports",
+                                               "affinity",
+                                               "tolerations",
+                                               "topologySpreadConstraints",
+                                               "lifecycle",
+                                               "dnsConfig",
+                                               "volumeClaimTemplates",
+                                               "labels",
+                                               "ownerReferences"};
+  for (auto k : kKeys) {
+    if (k == key) return true;
+  }
+  return false;
+}
 
-doc::Node object_to_node(dom::object object, int depth, bool is_metadata) {
+doc::Node to_node(dom::element e, int depth, bool shape_only, bool is_metadata = false);
+
+doc::Node object_to_node(dom::object object, int depth, bool shape_only, bool is_metadata) {
   doc::Node out = doc::Node::mapping(kNoMark);
   for (auto field : object) {
     // managedFields is often most of an object and no detection reads it;
     // neither does any read an object's status (a pod's is large).
     if (is_metadata && field.key == "managedFields") continue;
     if (depth == 0 && field.key == "status") continue;
-    out.set(std::string(field.key), kNoMark, to_node(field.value, depth + 1, depth == 0 && field.key == "metadata"));
+    if (shape_only && depth > 0 && large_unread_field(field.key)) continue;
+    out.set(std::string(field.key), kNoMark,
+            to_node(field.value, depth + 1, shape_only, depth == 0 && field.key == "metadata"));
   }
   return out;
 }
 
-doc::Node to_node(dom::element e, int depth, bool is_metadata) {
+doc::Node to_node(dom::element e, int depth, bool shape_only, bool is_metadata) {
   if (depth > kMaxDepth) return doc::Node::null(kNoMark);
   switch (e.type()) {
-    case dom::element_type::OBJECT: return object_to_node(e.get_object().value_unsafe(), depth, is_metadata);
+    case dom::element_type::OBJECT:
+      return object_to_node(e.get_object().value_unsafe(), depth, shape_only, is_metadata);
     case dom::element_type::ARRAY: {
       dom::array array = e.get_array().value_unsafe();
       doc::Node out = doc::Node::sequence(kNoMark);
-      for (dom::element item : array) out.append(to_node(item, depth + 1));
+      for (dom::element item : array) out.append(to_node(item, depth + 1, shape_only));
       return out;
     }
     case dom::element_type::STRING:
@@ -85,56 +115,126 @@ void set_time(Event& event, std::string_view text) {
   event.time_us = parse_time(text).value_or(0);
 }
 
-void decode_bodies(Event& event, dom::object root, std::string_view request_key, std::string_view response_key) {
+// `request` and `response` may be null (absent from the event).
+void decode_bodies(Event& event, const dom::element* request, const dom::element* response) {
   if (!wants_bodies(event)) return;
-  dom::element element;
-  if (root[request_key].get(element) == simdjson::SUCCESS && !element.is_null()) {
-    event.request_object = to_node(element, 0);
-  }
-  if (root[response_key].get(element) == simdjson::SUCCESS && !element.is_null()) {
-    event.response_object = to_node(element, 0);
-  }
+  // The control plane's own pod and workload writes only feed the state: the
+  // containers' names, images and commands, the pod's annotations and service account.
+  bool shape_only = is_control_plane(event);
+  if (request != nullptr && !request->is_null()) event.request_object = to_node(*request, 0, shape_only);
+  if (response != nullptr && !response->is_null()) event.response_object = to_node(*response, 0, shape_only);
 }
 
-// audit.k8s.io Event, v1 or v1beta1 (same field names for what is read here).
+void decode_bodies(Event& event, dom::object root, std::string_view request_key, std::string_view response_key) {
+  dom::element request, response;
+  bool has_request = root[request_key].get(request) == simdjson::SUCCESS;
+  bool has_response = root[response_key].get(response) == simdjson::SUCCESS;
+  decode_bodies(event, has_request ? &request : nullptr, has_response ? &response : nullptr);
+}
+
+std::string_view as_str(dom::element e) {
+  std::string_view value;
+  if (e.get_string().get(value) != simdjson::SUCCESS) return {};
+  return value;
+}
+
+// audit.k8s.io Event, v1 or v1beta1 (same field names for what is read
+// here). One pass over the fields: most events are judged on these alone.
 Event native_event(dom::object root, std::string_view format) {
   Event event;
   event.format = std::string(format);
-  event.audit_id = std::string(str(root, "auditID"));
-  event.level = std::string(str(root, "level"));
-  event.stage = std::string(str(root, "stage"));
-  event.verb = std::string(str(root, "verb"));
-  event.request_uri = std::string(str(root, "requestURI"));
-  event.user_agent = std::string(str(root, "userAgent"));
-  if (dom::object user = obj(root, "user"); has_obj(root, "user")) {
-    event.user = std::string(str(user, "username"));
-    strings(user, "groups", event.groups);
-  }
-  if (has_obj(root, "impersonatedUser"))
-    event.impersonated_user = std::string(str(obj(root, "impersonatedUser"), "username"));
-  strings(root, "sourceIPs", event.source_ips);
-  if (has_obj(root, "objectRef")) {
-    dom::object ref = obj(root, "objectRef");
-    event.object_ref.resource = std::string(str(ref, "resource"));
-    event.object_ref.subresource = std::string(str(ref, "subresource"));
-    event.object_ref.name_space = std::string(str(ref, "namespace"));
-    event.object_ref.name = std::string(str(ref, "name"));
-    event.object_ref.api_group = std::string(str(ref, "apiGroup"));
-    event.object_ref.api_version = std::string(str(ref, "apiVersion"));
-  }
-  if (has_obj(root, "responseStatus")) {
-    int64_t code = 0;
-    if (obj(root, "responseStatus")["code"].get_int64().get(code) == simdjson::SUCCESS) {
-      event.response_code = static_cast<int>(code);
+  std::string_view received, stage_time, timestamp;
+  dom::element request, response;
+  bool has_request = false, has_response = false;
+  for (auto field : root) {
+    std::string_view key = field.key;
+    dom::element value = field.value;
+    switch (key.empty() ? '\0' : key[0]) {
+      case 'a':
+        if (key == "auditID") {
+          event.audit_id = std::string(as_str(value));
+        } else if (key == "annotations") {
+          dom::object annotations;
+          if (value.get_object().get(annotations) == simdjson::SUCCESS) {
+            event.decision = std::string(str(annotations, "authorization.k8s.io/decision"));
+          }
+        }
+        break;
+      case 'l':
+        if (key == "level") event.level = std::string(as_str(value));
+        break;
+      case 's':
+        if (key == "stage") event.stage = std::string(as_str(value));
+        else if (key == "sourceIPs") {
+          dom::array ips;
+          if (value.get_array().get(ips) == simdjson::SUCCESS) {
+            for (dom::element ip : ips) event.source_ips.emplace_back(as_str(ip));
+          }
+        } else if (key == "stageTimestamp") stage_time = as_str(value);
+        break;
+      case 'v':
+        if (key == "verb") event.verb = std::string(as_str(value));
+        break;
+      case 'r':
+        if (key == "requestURI") event.request_uri = std::string(as_str(value));
+        else if (key == "requestReceivedTimestamp") received = as_str(value);
+        else if (key == "requestObject") {
+          request = value;
+          has_request = true;
+        } else if (key == "responseObject") {
+          response = value;
+          has_response = true;
+        } else if (key == "responseStatus") {
+          dom::object status;
+          int64_t code = 0;
+          if (value.get_object().get(status) == simdjson::SUCCESS &&
+              status["code"].get_int64().get(code) == simdjson::SUCCESS) {
+            event.response_code = static_cast<int>(code);
+          }
+        }
+        break;
+      case 'u':
+        if (key == "userAgent") {
+          event.user_agent = std::string(as_str(value));
+        } else if (key == "user") {
+          dom::object user;
+          if (value.get_object().get(user) == simdjson::SUCCESS) {
+            event.user = std::string(str(user, "username"));
+            strings(user, "groups", event.groups);
+          }
+        }
+        break;
+      case 'i':
+        if (key == "impersonatedUser") {
+          dom::object user;
+          if (value.get_object().get(user) == simdjson::SUCCESS)
+            event.impersonated_user = std::string(str(user, "username"));
+        }
+        break;
+      case 'o':
+        if (key == "objectRef") {
+          dom::object ref;
+          if (value.get_object().get(ref) != simdjson::SUCCESS) break;
+          for (auto f : ref) {
+            std::string_view k = f.key;
+            if (k == "resource") event.object_ref.resource = std::string(as_str(f.value));
+            else if (k == "subresource") event.object_ref.subresource = std::string(as_str(f.value));
+            else if (k == "namespace") event.object_ref.name_space = std::string(as_str(f.value));
+            else if (k == "name") event.object_ref.name = std::string(as_str(f.value));
+            else if (k == "apiGroup") event.object_ref.api_group = std::string(as_str(f.value));
+            else if (k == "apiVersion") event.object_ref.api_version = std::string(as_str(f.value));
+          }
+        }
+        break;
+      case 't':
+        if (key == "timestamp") timestamp = as_str(value);  // v1beta1
+        break;
+      default: break;
     }
   }
-  if (has_obj(root, "annotations"))
-    event.decision = std::string(str(obj(root, "annotations"), "authorization.k8s.io/decision"));
-  std::string_view time = str(root, "requestReceivedTimestamp");
-  if (time.empty()) time = str(root, "stageTimestamp");
-  if (time.empty()) time = str(root, "timestamp");  // v1beta1
+  std::string_view time = !received.empty() ? received : !stage_time.empty() ? stage_time : timestamp;
   set_time(event, time);
-  decode_bodies(event, root, "requestObject", "responseObject");
+  decode_bodies(event, has_request ? &request : nullptr, has_response ? &response : nullptr);
   return event;
 }
 
@@ -191,6 +291,40 @@ Event gke_event(dom::object root) {
   return event;
 }
 
+// The few fields may_matter() reads, without copying anything.
+bool native_may_matter(dom::object root) {
+  std::string_view verb, resource, subresource, user;
+  bool impersonated = false, unauthenticated = false;
+  for (auto field : root) {
+    std::string_view key = field.key;
+    if (key == "verb") {
+      verb = as_str(field.value);
+    } else if (key == "objectRef") {
+      dom::object ref;
+      if (field.value.get_object().get(ref) != simdjson::SUCCESS) continue;
+      for (auto f : ref) {
+        if (f.key == "resource") resource = as_str(f.value);
+        else if (f.key == "subresource") subresource = as_str(f.value);
+      }
+    } else if (key == "user") {
+      dom::object u;
+      if (field.value.get_object().get(u) != simdjson::SUCCESS) continue;
+      for (auto f : u) {
+        if (f.key == "username") {
+          user = as_str(f.value);
+        } else if (f.key == "groups") {
+          dom::array groups;
+          if (f.value.get_array().get(groups) != simdjson::SUCCESS) continue;
+          for (dom::element g : groups) unauthenticated = unauthenticated || as_str(g) == "system:unauthenticated";
+        }
+      }
+    } else if (key == "impersonatedUser") {
+      impersonated = true;
+    }
+  }
+  return may_matter(verb, resource, subresource, user, impersonated, unauthenticated);
+}
+
 simdjson::error_code padded_parse(dom::parser& parser, std::string_view text, dom::element& root) {
   return parser.parse(text.data(), text.size(), true).get(root);
 }
@@ -207,6 +341,12 @@ EventDecoder::EventDecoder(EventDecoder&&) noexcept = default;
 EventDecoder& EventDecoder::operator=(EventDecoder&&) noexcept = default;
 
 std::string EventDecoder::decode(std::string_view text, std::vector<Event>& out) {
+  last_count_ = 0;
+  auto add_native = [&](dom::object event, std::string_view format) {
+    ++last_count_;
+    if (skip_irrelevant_ && !native_may_matter(event)) return;
+    out.push_back(native_event(event, format));
+  };
   dom::element element;
   if (auto err = padded_parse(impl_->parser, text, element); err) {
     return fmt::format("not JSON: {}", simdjson::error_message(err));
@@ -216,7 +356,7 @@ std::string EventDecoder::decode(std::string_view text, std::vector<Event>& out)
   std::string_view kind = str(root, "kind");
   std::string_view api_version = str(root, "apiVersion");
   if (kind == "Event" && api_version.starts_with("audit.k8s.io/")) {
-    out.push_back(native_event(root, api_version));
+    add_native(root, api_version);
     return {};
   }
   if (kind == "EventList" && api_version.starts_with("audit.k8s.io/")) {
@@ -232,12 +372,13 @@ std::string EventDecoder::decode(std::string_view text, std::vector<Event>& out)
         ++skipped;
         continue;
       }
-      out.push_back(native_event(event, api_version));
+      add_native(event, api_version);
     }
     if (skipped > 0) return fmt::format("EventList: {} item(s) not an object, skipped", skipped);
     return {};
   }
   if (has_obj(root, "protoPayload")) {
+    ++last_count_;
     out.push_back(gke_event(root));
     return {};
   }
@@ -245,7 +386,7 @@ std::string EventDecoder::decode(std::string_view text, std::vector<Event>& out)
     dom::object properties = obj(root, "properties");
     dom::object log;
     if (properties["log"].get_object().get(log) == simdjson::SUCCESS) {
-      out.push_back(native_event(log, "aks"));
+      add_native(log, "aks");
       return {};
     }
     std::string_view inner;
@@ -259,8 +400,7 @@ std::string EventDecoder::decode(std::string_view text, std::vector<Event>& out)
     }
     dom::object event;
     if (inner_root.get_object().get(event) != simdjson::SUCCESS) return "AKS properties.log is not an object";
-    Event decoded = native_event(event, "aks");
-    out.push_back(std::move(decoded));
+    add_native(event, "aks");
     return {};
   }
   if (kind.empty()) return "not an audit event (no kind)";

@@ -28,9 +28,17 @@ class EventDecoder {
   // an EventList decoded before an error are kept.
   std::string decode(std::string_view text, std::vector<Event>& out);
 
+  // When set, native events that no detection can read (see may_matter) are
+  // counted but not appended: the detector's fast path. Off by default.
+  void set_skip_irrelevant(bool skip) { skip_irrelevant_ = skip; }
+  // Events in the last decoded text, appended or skipped.
+  size_t last_count() const { return last_count_; }
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  bool skip_irrelevant_ = false;
+  size_t last_count_ = 0;
 };
 
 }  // namespace kg::audit
