@@ -31,11 +31,8 @@ Detector::Detector(const rules::Catalog& catalog, engine::Config config, Detecto
 DetectResult Detector::process_json(std::string_view json) {
   DetectResult out;
   std::lock_guard lock(mutex_);
-  scratch_.clear();
-  out.error = decoder_.decode(json, scratch_);
+  out.error = decoder_.decode(json, [&](const Event& event) { process_locked(event, out); });
   out.events = decoder_.last_count();
-  for (const auto& event : scratch_) process_locked(event, out);
-  scratch_.clear();
   return out;
 }
 

@@ -68,7 +68,6 @@ class Detector {
   mutable std::mutex mutex_;
   EventDecoder decoder_;
   DetectorState state_;
-  std::vector<Event> scratch_;
   std::vector<Alert> pending_;
 };
 

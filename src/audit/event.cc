@@ -30,6 +30,20 @@ std::string EventObjectRef::display() const {
   return out;
 }
 
+void Event::clear() {
+  for (std::string* s : {&audit_id, &level, &stage, &verb, &request_uri, &user, &impersonated_user, &user_agent,
+                         &decision, &time, &format, &object_ref.resource, &object_ref.subresource,
+                         &object_ref.name_space, &object_ref.name, &object_ref.api_group, &object_ref.api_version}) {
+    s->clear();
+  }
+  groups.clear();
+  source_ips.clear();
+  response_code = 0;
+  time_us = 0;
+  request_object.reset();
+  response_object.reset();
+}
+
 bool Event::is_service_account() const { return user.starts_with(kServiceAccountPrefix); }
 
 std::string_view Event::service_account_namespace() const {
@@ -137,7 +151,7 @@ std::optional<int64_t> parse_time(std::string_view text) {
   if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
     int oh = 0, om = 0;
     if (!digits(text, at + 1, 2, oh) || at + 3 >= text.size() || !digits(text, at + 4, 2, om)) return std::nullopt;
-    offset_s = (oh * 3600 + om * 60) * (text[at] == '+' ? 1 : -1);
+    offset_s = (int64_t{oh} * 3600 + int64_t{om} * 60) * (text[at] == '+' ? 1 : -1);
   } else if (at >= text.size() || (text[at] != 'Z' && text[at] != 'z')) {
     return std::nullopt;
   }

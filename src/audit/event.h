@@ -47,6 +47,9 @@ struct Event {
   std::optional<doc::Node> request_object;
   std::optional<doc::Node> response_object;
 
+  // Empties every field, keeping the strings' storage for the next event.
+  void clear();
+
   bool is_service_account() const;
   // "ns" and "name" of a service-account user; empty when the user is not one.
   std::string_view service_account_namespace() const;

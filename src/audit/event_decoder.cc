@@ -15,27 +15,16 @@ constexpr doc::Mark kNoMark{};
 // recursed into (the stack is the bound).
 constexpr int kMaxDepth = 128;
 
-// Fields of a pod spec and its containers that no detection reads when only
-// the containers' shape is wanted (a control-plane write, kept for state).
-bool large_unread_field(std::string_view key) {
-  static constexpr std::string_view kKeys[] = {"volumes",
-                                               "env",
-                                               "envFrom",
-                                               "resources",
-                                               "livenessProbe",
-                                               "readinessProbe",
-                                               "startupProbe",
-                                               "volumeMounts",
-                                               "securityContext",
-                                               "ports",
-                                               "affinity",
-                                               "tolerations",
-                                               "topologySpreadConstraints",
-                                               "lifecycle",
-                                               "dnsConfig",
-                                               "volumeClaimTemplates",
-                                               "labels",
-                                               "ownerReferences"};
+// When only the containers' shape is wanted (a control-plane write, kept
+// for state; the request of a create, compared with what was stored), these
+// are the only fields kept: the path to every pod spec, the containers'
+// name, image, command and args, the pod's annotations (whole: sidecar
+// profiles read them) and service account.
+bool shape_field(std::string_view key) {
+  static constexpr std::string_view kKeys[] = {
+      "apiVersion",         "kind",           "metadata",    "spec",       "name",           "namespace",
+      "annotations",        "template",       "jobTemplate", "containers", "initContainers", "ephemeralContainers",
+      "serviceAccountName", "serviceAccount", "image",       "command",    "args",           "restartPolicy"};
   for (auto k : kKeys) {
     if (k == key) return true;
   }
@@ -51,9 +40,11 @@ doc::Node object_to_node(dom::object object, int depth, bool shape_only, bool is
     // neither does any read an object's status (a pod's is large).
     if (is_metadata && field.key == "managedFields") continue;
     if (depth == 0 && field.key == "status") continue;
-    if (shape_only && depth > 0 && large_unread_field(field.key)) continue;
+    if (shape_only && !shape_field(field.key)) continue;
+    // Under annotations every key counts.
+    bool child_shape_only = shape_only && field.key != "annotations";
     out.set(std::string(field.key), kNoMark,
-            to_node(field.value, depth + 1, shape_only, depth == 0 && field.key == "metadata"));
+            to_node(field.value, depth + 1, child_shape_only, depth == 0 && field.key == "metadata"));
   }
   return out;
 }
@@ -111,7 +102,7 @@ void strings(dom::object object, std::string_view key, std::vector<std::string>&
 }
 
 void set_time(Event& event, std::string_view text) {
-  event.time = std::string(text);
+  event.time.assign(text);
   event.time_us = parse_time(text).value_or(0);
 }
 
@@ -121,7 +112,11 @@ void decode_bodies(Event& event, const dom::element* request, const dom::element
   // The control plane's own pod and workload writes only feed the state: the
   // containers' names, images and commands, the pod's annotations and service account.
   bool shape_only = is_control_plane(event);
-  if (request != nullptr && !request->is_null()) event.request_object = to_node(*request, 0, shape_only);
+  bool has_response = response != nullptr && response->is_object();
+  // The request of a create is only compared with the stored object (which
+  // containers appeared at admission); the stored object is what is judged.
+  bool request_shape_only = shape_only || (event.verb == "create" && has_response);
+  if (request != nullptr && !request->is_null()) event.request_object = to_node(*request, 0, request_shape_only);
   if (response != nullptr && !response->is_null()) event.response_object = to_node(*response, 0, shape_only);
 }
 
@@ -140,9 +135,9 @@ std::string_view as_str(dom::element e) {
 
 // audit.k8s.io Event, v1 or v1beta1 (same field names for what is read
 // here). One pass over the fields: most events are judged on these alone.
-Event native_event(dom::object root, std::string_view format) {
-  Event event;
-  event.format = std::string(format);
+void native_event(dom::object root, std::string_view format, Event& event) {
+  event.clear();
+  event.format.assign(format);
   std::string_view received, stage_time, timestamp;
   dom::element request, response;
   bool has_request = false, has_response = false;
@@ -152,19 +147,19 @@ Event native_event(dom::object root, std::string_view format) {
     switch (key.empty() ? '\0' : key[0]) {
       case 'a':
         if (key == "auditID") {
-          event.audit_id = std::string(as_str(value));
+          event.audit_id.assign(as_str(value));
         } else if (key == "annotations") {
           dom::object annotations;
           if (value.get_object().get(annotations) == simdjson::SUCCESS) {
-            event.decision = std::string(str(annotations, "authorization.k8s.io/decision"));
+            event.decision.assign(str(annotations, "authorization.k8s.io/decision"));
           }
         }
         break;
       case 'l':
-        if (key == "level") event.level = std::string(as_str(value));
+        if (key == "level") event.level.assign(as_str(value));
         break;
       case 's':
-        if (key == "stage") event.stage = std::string(as_str(value));
+        if (key == "stage") event.stage.assign(as_str(value));
         else if (key == "sourceIPs") {
           dom::array ips;
           if (value.get_array().get(ips) == simdjson::SUCCESS) {
@@ -173,10 +168,10 @@ Event native_event(dom::object root, std::string_view format) {
         } else if (key == "stageTimestamp") stage_time = as_str(value);
         break;
       case 'v':
-        if (key == "verb") event.verb = std::string(as_str(value));
+        if (key == "verb") event.verb.assign(as_str(value));
         break;
       case 'r':
-        if (key == "requestURI") event.request_uri = std::string(as_str(value));
+        if (key == "requestURI") event.request_uri.assign(as_str(value));
         else if (key == "requestReceivedTimestamp") received = as_str(value);
         else if (key == "requestObject") {
           request = value;
@@ -195,11 +190,11 @@ Event native_event(dom::object root, std::string_view format) {
         break;
       case 'u':
         if (key == "userAgent") {
-          event.user_agent = std::string(as_str(value));
+          event.user_agent.assign(as_str(value));
         } else if (key == "user") {
           dom::object user;
           if (value.get_object().get(user) == simdjson::SUCCESS) {
-            event.user = std::string(str(user, "username"));
+            event.user.assign(str(user, "username"));
             strings(user, "groups", event.groups);
           }
         }
@@ -207,8 +202,7 @@ Event native_event(dom::object root, std::string_view format) {
       case 'i':
         if (key == "impersonatedUser") {
           dom::object user;
-          if (value.get_object().get(user) == simdjson::SUCCESS)
-            event.impersonated_user = std::string(str(user, "username"));
+          if (value.get_object().get(user) == simdjson::SUCCESS) event.impersonated_user.assign(str(user, "username"));
         }
         break;
       case 'o':
@@ -217,12 +211,12 @@ Event native_event(dom::object root, std::string_view format) {
           if (value.get_object().get(ref) != simdjson::SUCCESS) break;
           for (auto f : ref) {
             std::string_view k = f.key;
-            if (k == "resource") event.object_ref.resource = std::string(as_str(f.value));
-            else if (k == "subresource") event.object_ref.subresource = std::string(as_str(f.value));
-            else if (k == "namespace") event.object_ref.name_space = std::string(as_str(f.value));
-            else if (k == "name") event.object_ref.name = std::string(as_str(f.value));
-            else if (k == "apiGroup") event.object_ref.api_group = std::string(as_str(f.value));
-            else if (k == "apiVersion") event.object_ref.api_version = std::string(as_str(f.value));
+            if (k == "resource") event.object_ref.resource.assign(as_str(f.value));
+            else if (k == "subresource") event.object_ref.subresource.assign(as_str(f.value));
+            else if (k == "namespace") event.object_ref.name_space.assign(as_str(f.value));
+            else if (k == "name") event.object_ref.name.assign(as_str(f.value));
+            else if (k == "apiGroup") event.object_ref.api_group.assign(as_str(f.value));
+            else if (k == "apiVersion") event.object_ref.api_version.assign(as_str(f.value));
           }
         }
         break;
@@ -235,7 +229,6 @@ Event native_event(dom::object root, std::string_view format) {
   std::string_view time = !received.empty() ? received : !stage_time.empty() ? stage_time : timestamp;
   set_time(event, time);
   decode_bodies(event, has_request ? &request : nullptr, has_response ? &response : nullptr);
-  return event;
 }
 
 // GKE: methodName "io.k8s.apps.v1.deployments.patch", resourceName
@@ -333,6 +326,7 @@ simdjson::error_code padded_parse(dom::parser& parser, std::string_view text, do
 
 struct EventDecoder::Impl {
   dom::parser parser;
+  Event event;
 };
 
 EventDecoder::EventDecoder() : impl_(std::make_unique<Impl>()) {}
@@ -341,11 +335,19 @@ EventDecoder::EventDecoder(EventDecoder&&) noexcept = default;
 EventDecoder& EventDecoder::operator=(EventDecoder&&) noexcept = default;
 
 std::string EventDecoder::decode(std::string_view text, std::vector<Event>& out) {
+  return decode(text, [&out](const Event& event) { out.push_back(event); });
+}
+
+std::string EventDecoder::decode(std::string_view text, const std::function<void(const Event&)>& on_event) {
   last_count_ = 0;
+  // One Event, refilled for each native event: its strings keep their
+  // capacity from one line to the next.
+  Event& reused = impl_->event;
   auto add_native = [&](dom::object event, std::string_view format) {
     ++last_count_;
     if (skip_irrelevant_ && !native_may_matter(event)) return;
-    out.push_back(native_event(event, format));
+    native_event(event, format, reused);
+    on_event(reused);
   };
   dom::element element;
   if (auto err = padded_parse(impl_->parser, text, element); err) {
@@ -379,7 +381,7 @@ std::string EventDecoder::decode(std::string_view text, std::vector<Event>& out)
   }
   if (has_obj(root, "protoPayload")) {
     ++last_count_;
-    out.push_back(gke_event(root));
+    on_event(gke_event(root));
     return {};
   }
   if (str(root, "category").starts_with("kube-audit") && has_obj(root, "properties")) {

@@ -3,6 +3,7 @@
 // stream is decoded without an allocation per event beyond the fields kept.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,9 @@ class EventDecoder {
   // Returns "" on success, else why the text is not one of those; events of
   // an EventList decoded before an error are kept.
   std::string decode(std::string_view text, std::vector<Event>& out);
+  // The same, handing each event to `on_event` (valid during the call only):
+  // no copy, and the decoder reuses the event's storage from one to the next.
+  std::string decode(std::string_view text, const std::function<void(const Event&)>& on_event);
 
   // When set, native events that no detection can read (see may_matter) are
   // counted but not appended: the detector's fast path. Off by default.
