@@ -129,8 +129,9 @@ void detect_pod_writes(const Event& event, const DetectContext& ctx, DetectorSta
   }
   if (!ref.subresource.empty() || event.verb == "delete" || event.verb == "deletecollection") return;
 
+  // Service accounts count (an application's token used there), other system: users (bootstrap) do not.
   if (event.verb == "create" && ref.name_space == "kube-system" && !control_plane && event.succeeded() &&
-      !event.user.starts_with("system:")) {
+      (event.is_service_account() || !event.user.starts_with("system:"))) {
     out.push_back(alert_for(event, rule_id(AudRule::PodInSystemNamespace), Severity::Medium,
                             fmt::format("{} created {} in kube-system", event.user, ref.display())));
   }

@@ -283,6 +283,10 @@ TEST(AuditWorkload, PodCreatedInKubeSystemByAUser) {
   ev.request = ev.response =
       R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"web","namespace":"kube-system"},"spec":{"containers":[{"name":"app","image":"nginx"}]}})";
   EXPECT_EQ(of_rule(run(d, ev), "KG-AUD-019").size(), 1u);
+  ev.user = "system:serviceaccount:shop:builder";
+  EXPECT_EQ(of_rule(run(d, ev), "KG-AUD-019").size(), 1u);
+  ev.user = "system:serviceaccount:kube-system:daemon-set-controller";
+  EXPECT_TRUE(of_rule(run(d, ev), "KG-AUD-019").empty());
 }
 
 }  // namespace
