@@ -104,6 +104,30 @@ TEST(AuditCorrelation, ExecThenWritesByThePodServiceAccountIsOneIncident) {
   EXPECT_TRUE(of_rule(run(d, write), "KG-AUD-018").empty());
 }
 
+TEST(AuditCorrelation, PodNotInTheLogMatchesAnyAccountOfItsNamespaceAndSaysSo) {
+  auto d = make_detector();
+  run(d, exec_event("command=sh"));  // the pod's create is not in the log
+  Ev write;
+  write.verb = "patch";
+  write.resource = "deployments";
+  write.group = "apps";
+  write.id = "write-x";
+  write.time = "2026-01-01T10:03:00Z";
+  write.user = "system:serviceaccount:shop:ci";
+  write.request = R"({"spec":{"replicas":2}})";
+  auto alerts = run(d, write);
+  auto incident = of_rule(alerts, "KG-AUD-018");
+  ASSERT_EQ(incident.size(), 1u);
+  EXPECT_EQ(evidence(*incident[0], "podServiceAccount"),
+            "not in the log: matched any service account of the namespace");
+  // Another namespace's service account is never matched.
+  Ev other = write;
+  other.ns = "billing";
+  other.user = "system:serviceaccount:billing:ci";
+  run(d, exec_event("command=bash"));
+  EXPECT_TRUE(of_rule(run(d, other), "KG-AUD-018").empty());
+}
+
 TEST(AuditCorrelation, NoIncidentOutsideTheWindowOrForAnotherAccount) {
   auto d = make_detector();
   Ev create;

@@ -225,6 +225,31 @@ TEST(AuditStream, PrettyPrintedEventListSpanningLines) {
   fs::remove(path);
 }
 
+TEST(AuditStream, HostileLinesNeverStopTheStream) {
+  std::string path = temp_path("hostile.log");
+  Ev exec;
+  exec.subresource = "exec";
+  exec.uri = "/api/v1/namespaces/shop/pods/web/exec?command=bash";
+  // A pod write whose requestObject nests far deeper than any Kubernetes object.
+  std::string deep;
+  for (int i = 0; i < 600; ++i) deep += "{\"a\":";
+  deep += "1";
+  for (int i = 0; i < 600; ++i) deep += "}";
+  Ev nested;
+  nested.id = "deep";
+  nested.request = nested.response = deep;
+  std::string garbage("\x00\xff\xfe binary \x01", 14);
+  std::string arrays(5000, '[');
+  write(path, garbage + "\n" + arrays + "\n" + nested.json() + "\n\"just a string\"\n[]\n" + exec.json() + "\n");
+  auto c = read_all(path);
+  EXPECT_EQ(c.stats.malformed, 4u);  // garbage, the arrays, the string, the empty array
+  EXPECT_EQ(c.problems.size(), 4u);
+  EXPECT_EQ(c.stats.events, 2u);  // the nested write is decoded (its depth bounded), the exec alerted
+  ASSERT_EQ(c.alerts.size(), 1u);
+  EXPECT_EQ(c.alerts[0].rule_id, "KG-AUD-007");
+  fs::remove(path);
+}
+
 TEST(AuditStream, MissingFileIsAnErrorNotACrash) {
   auto c = read_all(temp_path("does-not-exist.log"));
   EXPECT_TRUE(c.stats.read_error);
