@@ -20,6 +20,10 @@ void Catalog::add_paired_rule(const RuleMeta& meta) {
   rules_.push_back(RuleEntry{&meta, RuleScope::Paired, nullptr, nullptr, nullptr});
 }
 
+void Catalog::add_audit_rule(const RuleMeta& meta) {
+  rules_.push_back(RuleEntry{&meta, RuleScope::Audit, nullptr, nullptr, nullptr});
+}
+
 const RuleEntry* Catalog::find(std::string_view id_or_slug) const {
   for (const auto& r : rules_) {
     if (r.meta->id == id_or_slug || r.meta->slug == id_or_slug) return &r;
@@ -53,6 +57,7 @@ Catalog build_catalog() {
   register_img_rules(catalog);
   register_wh_rules(catalog);
   register_drift_rules(catalog);
+  register_aud_rules(catalog);
   catalog.sort_by_id();
   return catalog;
 }

@@ -19,8 +19,9 @@ using InventoryCheck = void (*)(const InventoryContext& ctx, InventoryEmitter& o
 
 // Paired rules compare two inputs (desired against live state, `kubeguard diff`):
 // the scan never runs them; the catalog carries their metadata for the rules
-// reference, SARIF and configuration.
-enum class RuleScope : uint8_t { PodSpec, Object, Inventory, Paired };
+// reference, SARIF and configuration. Audit rules read API server audit events
+// (`kubeguard audit`, the audit webhook); the scan never runs them either.
+enum class RuleScope : uint8_t { PodSpec, Object, Inventory, Paired, Audit };
 
 struct RuleEntry {
   const RuleMeta* meta = nullptr;
@@ -36,6 +37,7 @@ class Catalog {
   void add_object_rule(const RuleMeta& meta, ObjectCheck check);
   void add_inventory_rule(const RuleMeta& meta, InventoryCheck check);
   void add_paired_rule(const RuleMeta& meta);
+  void add_audit_rule(const RuleMeta& meta);
 
   std::span<const RuleEntry> rules() const { return rules_; }
   // By ID or slug; nullptr when unknown.
@@ -61,5 +63,6 @@ void register_sc_rules(Catalog& catalog);
 void register_img_rules(Catalog& catalog);
 void register_wh_rules(Catalog& catalog);
 void register_drift_rules(Catalog& catalog);
+void register_aud_rules(Catalog& catalog);
 
 }  // namespace kg::rules

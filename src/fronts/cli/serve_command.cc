@@ -3,11 +3,14 @@
 #include <ctime>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "admission/settings.h"
+#include "audit/alert_writer.h"
+#include "audit/detector.h"
 #include "engine/config.h"
 #include "fronts/cli/commands.h"
 #include "fronts/server/handler.h"
@@ -62,7 +65,31 @@ int run_serve(const ServeOptions& opts, const rules::Catalog& catalog) {
   StderrLog log;
   server::LogSink sink = [&log](std::string_view line) { log.write(line); };
   rules::Severity threshold = loaded.config.fail_on;
+  // POST /audit: the API server's audit webhook backend sends EventList
+  // batches; alerts go to standard output as JSON lines, the same lines as
+  // `kubeguard audit -f json`.
+  audit::Detector detector(catalog, loaded.config);
+  std::mutex alerts_mutex;
   server::Handler handler(catalog, std::move(loaded.config), std::move(settings.settings), sink);
+  handler.set_audit_hook([&](std::string_view body) {
+    audit::DetectResult result = detector.process_json(body);
+    server::HttpReply reply;
+    reply.content_type = "application/json";
+    if (!result.error.empty() && result.events == 0) {
+      reply.status = 400;
+      reply.body = fmt::format("{{\"error\":\"not audit events: {}\"}}", result.error.substr(0, 200));
+      return reply;
+    }
+    if (!result.alerts.empty()) {
+      std::ostringstream lines;
+      for (const auto& alert : result.alerts) audit::write_alert_json(lines, alert, detector.title(alert.rule_id));
+      std::lock_guard lock(alerts_mutex);
+      std::cout << lines.str() << std::flush;
+    }
+    log.write(fmt::format("audit: {} events, {} alerts", result.events, result.alerts.size()));
+    reply.body = fmt::format("{{\"events\":{},\"alerts\":{}}}", result.events, result.alerts.size());
+    return reply;
+  });
   server::ServerOptions options;
   options.listen = opts.listen;
   options.cert_file = opts.cert;

@@ -1,0 +1,53 @@
+// KG-AUD-018: an exec into a pod, then, within the window, a write made with
+// the service account that pod runs as: the token was taken and used.
+#include <fmt/format.h>
+
+#include "audit/detections.h"
+
+namespace kg::audit {
+namespace {
+
+bool is_sensitive_write(const Event& event) {
+  if (!is_write_verb(event.verb)) return false;
+  const auto& ref = event.object_ref;
+  if (ref.subresource == "status") return false;
+  return is_pod_or_workload(ref.resource) || ref.resource == "mutatingwebhookconfigurations" ||
+         ref.resource == "validatingwebhookconfigurations" || ref.resource == "roles" ||
+         ref.resource == "clusterroles" || ref.resource == "rolebindings" || ref.resource == "clusterrolebindings" ||
+         ref.resource == "secrets" || ref.resource == "serviceaccounts";
+}
+
+}  // namespace
+
+void correlate(const Event& event, const DetectContext& ctx, DetectorState& state, std::vector<Alert>& out) {
+  // Records older than the window are of no further use.
+  while (!state.execs.empty() && event.time_us > 0 && state.execs.front().time_us > 0 &&
+         event.time_us - state.execs.front().time_us > ctx.correlation_window_us) {
+    state.execs.pop_front();
+  }
+  if (!event.is_service_account() || is_control_plane(event) || event.denied() || !is_sensitive_write(event)) return;
+  std::string_view sa_ns = event.service_account_namespace();
+  std::string_view sa_name = event.service_account_name();
+  for (auto& exec : state.execs) {
+    if (exec.incident_raised || exec.name_space != sa_ns) continue;
+    if (!exec.service_account.empty() && exec.service_account != sa_name) continue;
+    int64_t gap = event.time_us - exec.time_us;
+    if (event.time_us > 0 && exec.time_us > 0 && (gap < 0 || gap > ctx.correlation_window_us)) continue;
+    exec.incident_raised = true;
+    Alert alert = alert_for(
+        event, rule_id(rules::aud::AudRule::ExecThenServiceAccountWrite), rules::Severity::Critical,
+        fmt::format("{} exec'd into pod {}/{}, then service account {}/{} {} {} {}s later", exec.user, exec.name_space,
+                    exec.pod, sa_ns, sa_name, event.verb, event.object_ref.display(), gap > 0 ? gap / 1'000'000 : 0));
+    alert.add("execPod", exec.name_space + "/" + exec.pod);
+    alert.add("execUser", exec.user);
+    if (!exec.command.empty()) alert.add("execCommand", exec.command);
+    alert.add("podServiceAccount", exec.service_account.empty()
+                                       ? "not in the log: matched any service account of the namespace"
+                                       : exec.service_account);
+    alert.related_audit_ids = {exec.audit_id, event.audit_id};
+    add_caller_notes(event, alert);
+    out.push_back(std::move(alert));
+  }
+}
+
+}  // namespace kg::audit
