@@ -163,6 +163,29 @@ Expected<HttpResponse> HttpClient::get(std::string_view path_and_query) {
   return impl_->perform(path_and_query, sink, impl_->options.request_timeout_seconds);
 }
 
+Expected<HttpResponse> HttpClient::send(std::string_view method, std::string_view path_and_query,
+                                        std::string_view json_body) {
+  CURL* curl = impl_->curl;
+  // The handle is reused: set the method and body for this request only and
+  // put GET back afterwards, whatever happened.
+  curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
+  headers = curl_slist_append(headers, "Content-Type: application/json");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, std::string(method).c_str());
+  if (!json_body.empty()) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json_body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body.size()));
+  }
+  Sink sink;
+  sink.max_body = impl_->options.max_body_bytes;
+  auto response = impl_->perform(path_and_query, sink, impl_->options.request_timeout_seconds);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
+  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, impl_->headers);
+  curl_slist_free_all(headers);
+  return response;
+}
+
 Expected<HttpResponse> HttpClient::stream(std::string_view path_and_query, const ChunkSink& on_chunk,
                                           long timeout_seconds, const std::atomic<bool>* cancel) {
   Sink sink;

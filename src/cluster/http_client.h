@@ -1,4 +1,4 @@
-// HTTPS GETs to one API server over libcurl (OpenSSL). Peer and host
+// HTTPS requests (mostly GETs) to one API server over libcurl (OpenSSL). Peer and host
 // verification are always on; credentials come from memory (curl blobs), so
 // no key or token is ever written to disk, logged, or put in an error.
 #pragma once
@@ -39,6 +39,9 @@ class HttpClient {
   // GET server + path_and_query. Any answer is a response (the caller maps
   // statuses); only transport failures are errors.
   Expected<HttpResponse> get(std::string_view path_and_query);
+
+  // POST, PUT or DELETE with a JSON body ("" sends none), answered like get().
+  Expected<HttpResponse> send(std::string_view method, std::string_view path_and_query, std::string_view json_body);
 
   // GET whose 2xx body goes to `on_chunk` as it arrives (watch streams).
   // `timeout_seconds` bounds the whole transfer (0: none); `cancel` is polled

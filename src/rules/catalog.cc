@@ -53,6 +53,7 @@ Catalog build_catalog() {
   register_img_rules(catalog);
   register_wh_rules(catalog);
   register_drift_rules(catalog);
+  register_rbac_rules(catalog);
   catalog.sort_by_id();
   return catalog;
 }

@@ -61,5 +61,6 @@ void register_sc_rules(Catalog& catalog);
 void register_img_rules(Catalog& catalog);
 void register_wh_rules(Catalog& catalog);
 void register_drift_rules(Catalog& catalog);
+void register_rbac_rules(Catalog& catalog);
 
 }  // namespace kg::rules

@@ -65,6 +65,13 @@ class InventoryEmitter {
   InventoryEmitter(const RuleMeta& meta, std::vector<Finding>& out) : meta_(meta), out_(out) {}
 
   void report(const k8s::Origin& origin, std::string message);
+  // For a rule whose severity depends on the case; the catalog shows its usual one.
+  void report(Severity severity, const k8s::Origin& origin, std::string message) {
+    report(origin, std::move(message));
+    out_.back().severity = severity;
+  }
+
+  Severity severity() const { return meta_.severity; }
 
   // The origin of each finding reported, in order, so the engine can apply
   // that object's suppressions.

@@ -17,6 +17,7 @@ void add_rules_command(CLI::App& app, const rules::Catalog& catalog, int& status
 void add_pss_command(CLI::App& app, int& status);
 void add_diff_command(CLI::App& app, const rules::Catalog& catalog, int& status);
 void add_cluster_command(CLI::App& app, const rules::Catalog& catalog, int& status);
+void add_rbac_command(CLI::App& app, int& status);
 
 // True when colour should be used for this stream (a terminal, NO_COLOR unset).
 bool use_color(FILE* stream);

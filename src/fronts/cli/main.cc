@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   kg::cli::add_pss_command(app, status);
   kg::cli::add_diff_command(app, catalog, status);
   kg::cli::add_cluster_command(app, catalog, status);
+  kg::cli::add_rbac_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
