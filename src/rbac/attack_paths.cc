@@ -48,6 +48,10 @@ std::vector<AttackPath> attack_paths(const Policy& policy, std::string_view name
   return out;
 }
 
+std::string pod_display(const PodAccount& pod) {
+  return fmt::format("{} {}/{}", pod.origin.ref.kind, pod.name_space, pod.origin.ref.name);
+}
+
 std::string describe(const AttackPath& path) {
   std::vector<std::string_view> how;
   for (const auto& r : path.reaches) how.push_back(path_def(r.path).name);
@@ -56,7 +60,7 @@ std::string describe(const AttackPath& path) {
   return fmt::format(
       "compromise of {} (token of {} mounted) lets an attacker inject into {} workload(s) of the input in {} "
       "(by {})",
-      path.pod->origin.ref.display(), path.account.display(), path.targets.size(), where, fmt::join(how, ", "));
+      pod_display(*path.pod), path.account.display(), path.targets.size(), where, fmt::join(how, ", "));
 }
 
 }  // namespace kg::rbac

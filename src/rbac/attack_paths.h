@@ -26,6 +26,9 @@ struct AttackPath {
 // `name_space` "": pods of every namespace; else of that one.
 std::vector<AttackPath> attack_paths(const Policy& policy, std::string_view name_space);
 
+// "Deployment ns/name", with the namespace the model gave it.
+std::string pod_display(const PodAccount& pod);
+
 // "compromise of Deployment argocd/argocd-server lets an attacker inject into 12 workloads in namespaces a, b".
 std::string describe(const AttackPath& path);
 

@@ -1,5 +1,7 @@
 #include "rbac/read.h"
 
+#include <iterator>
+
 #include <fmt/format.h>
 
 namespace kg::rbac {

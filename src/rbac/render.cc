@@ -177,7 +177,7 @@ void write_attack_paths_dot(std::span<const AttackPath> paths, std::ostream& out
   std::set<std::string> targets;
   std::set<std::string> edges;
   for (const auto& p : paths) {
-    std::string pod = p.pod->origin.ref.display();
+    std::string pod = pod_display(*p.pod);
     std::string account = p.account.display();
     out << fmt::format("  {} [shape=box, style=filled, fillcolor=\"#ffe0e0\"];\n", dot_quote(pod));
     if (accounts.insert(account).second) out << fmt::format("  {} [shape=ellipse];\n", dot_quote(account));
@@ -191,8 +191,10 @@ void write_attack_paths_dot(std::span<const AttackPath> paths, std::ostream& out
       if (targets.insert(target).second) {
         out << fmt::format("  {} [shape=folder, style=filled, fillcolor=\"#fff4c0\"];\n", dot_quote(target));
       }
+      size_t workloads = 0;
+      for (const PodAccount* t : p.targets) workloads += target == "every namespace" || target == "namespace " + t->name_space;
       edges.insert(fmt::format("  {} -> {} [label={}];\n", dot_quote(account), dot_quote(target),
-                               dot_quote(fmt::format("{}", fmt::join(how, ", ")))));
+                               dot_quote(fmt::format("{} ({} workloads)", fmt::join(how, ", "), workloads))));
     }
   }
   for (const auto& e : edges) out << e;

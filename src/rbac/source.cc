@@ -38,6 +38,7 @@ Loaded load_files(const std::vector<std::string>& inputs) {
   Loaded out;
   doc::InputSet set = doc::expand_inputs(inputs);
   out.errors = std::move(set.errors);
+  out.files = set.files.size();
   for (const auto& file : set.files) {
     doc::load_input(
         file, [&](doc::Document&& document) { add_document(document, out); },

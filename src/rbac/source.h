@@ -15,6 +15,7 @@ struct Loaded {
   Objects objects;
   std::vector<doc::LoadError> errors;  // unreadable files, malformed documents, unreadable fields
   size_t objects_read = 0;
+  size_t files = 0;
 };
 
 // Every Role, ClusterRole, binding, ServiceAccount and pod-bearing object of the inputs.

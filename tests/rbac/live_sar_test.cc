@@ -6,6 +6,7 @@
 // deleted at the end.
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>

@@ -1,6 +1,9 @@
 // `kubeguard rbac`: RBAC findings and attack paths, who-can and
 // who-can-inject, over manifest files or a live cluster.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -191,6 +194,7 @@ int run_report(const RbacOptions& opts) {
     });
   }
   result.summary.objects = in.loaded.objects_read;
+  result.summary.files = in.loaded.files;
   engine::summarize(result);
   int code = engine::exit_code(result, *fail_on);
 

@@ -33,7 +33,9 @@ std::string granted(const rbac::PolicyRule& rule, std::span<const rbac::Need> ne
   return text;
 }
 
-std::string holders(const rbac::Policy& policy, const std::vector<const rbac::Binding*>& bindings) {
+}  // namespace
+
+std::string holders(const std::vector<const rbac::Binding*>& bindings) {
   if (bindings.empty()) return "not bound in the input";
   std::vector<std::string> parts;
   for (const rbac::Binding* b : bindings) {
@@ -47,9 +49,10 @@ std::string holders(const rbac::Policy& policy, const std::vector<const rbac::Bi
       break;
     }
   }
-  (void)policy;
   return fmt::format("bound by {}", fmt::join(parts, "; "));
 }
+
+namespace {
 
 bool reaches_kube_system(const rbac::Role& role, const std::vector<const rbac::Binding*>& bindings) {
   if (!role.cluster && role.name_space == "kube-system") return true;
@@ -100,7 +103,7 @@ void report_grants(const InventoryContext& ctx, InventoryEmitter& out, const Gra
           query.worse_in_kube_system && reaches_kube_system(role, bound) ? Severity::Critical : out.severity();
       out.report(severity, input.roles[i].rules[j].origin,
                  fmt::format("{} {} rules[{}] may {} ({}); {}", kind, name, j, query.what, granted(rule, query.needs),
-                             holders(policy, bound)));
+                             holders(bound)));
     }
   }
   // Non-bootstrap bindings that hand out a bootstrap role with the permission (edit, admin...).

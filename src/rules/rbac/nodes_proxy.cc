@@ -13,7 +13,7 @@ const RuleMeta kMeta{
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
     .rationale = "nodes/proxy forwards requests to the kubelet, whose API runs commands in any container of the node (/exec, /run) without the pods/exec checks or the API server's audit of them.",
     .remediation = "Grant nodes/proxy only to monitoring that needs kubelet metrics, and prefer the metrics endpoints (nodes/metrics, nodes/stats) that cannot run commands.",
-    .references = {ref::kLeastPrivilege, kExecIntoContainer, kAttackContainerAdmin, kCisNodesProxy},
+    .references = {ref::kLeastPrivilege, kAccessKubeletApi, kExecIntoContainer, kAttackContainerAdmin, kCisNodesProxy},
 };
 
 const rbac::Need kNeeds[] = {

@@ -22,8 +22,7 @@ const RuleMeta kMeta{
     .remediation = "Set automountServiceAccountToken: false where the pod does not call the API server; "
                    "otherwise give its account only the verbs it needs (no write on workloads, no exec, no "
                    "webhook configurations), in its own namespace.",
-    .references = {ref::kLeastPrivilege, ref::kDisableSaAutomount, ref::kSidecarInjection, ref::kContainerServiceAccount,
-                   kAccessContainerSa, ref::kAttackStealToken, ref::kAttackDeployContainer, kCisSaTokens},
+    .references = {ref::kLeastPrivilege, ref::kDisableSaAutomount, ref::kSidecarInjection, ref::kContainerServiceAccount, ref::kAttackStealToken, ref::kAttackDeployContainer, kCisSaTokens},
 };
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {

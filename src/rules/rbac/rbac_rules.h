@@ -34,13 +34,11 @@ inline constexpr Reference kCisNodesProxy{ReferenceKind::Cis, "5.1.10",
                                           "Minimize access to the proxy sub-resource of nodes"};
 inline constexpr Reference kExecIntoContainer{ReferenceKind::ThreatMatrix, "MS-TA9006", "Exec into container"};
 inline constexpr Reference kNewContainer{ReferenceKind::ThreatMatrix, "MS-TA9008", "New container"};
-inline constexpr Reference kClusterAdminBinding{ReferenceKind::ThreatMatrix, "MS-TA9020", "Cluster-admin binding"};
-inline constexpr Reference kListSecrets{ReferenceKind::ThreatMatrix, "MS-TA9024", "List Kubernetes secrets"};
-inline constexpr Reference kAccessContainerSa{ReferenceKind::ThreatMatrix, "MS-TA9025",
-                                              "Access container service account"};
-inline constexpr Reference kAdmissionController{ReferenceKind::ThreatMatrix, "MS-TA9036",
+inline constexpr Reference kClusterAdminBinding{ReferenceKind::ThreatMatrix, "MS-TA9019", "Cluster-admin binding"};
+inline constexpr Reference kListSecrets{ReferenceKind::ThreatMatrix, "MS-TA9025", "List Kubernetes secrets"};
+inline constexpr Reference kAccessKubeletApi{ReferenceKind::ThreatMatrix, "MS-TA9030", "Access Kubelet API"};
+inline constexpr Reference kAdmissionController{ReferenceKind::ThreatMatrix, "MS-TA9015",
                                                 "Malicious admission controller"};
-inline constexpr Reference kStaticPods{ReferenceKind::ThreatMatrix, "MS-TA9019", "Static pods"};
 inline constexpr Reference kAttackContainerAdmin{ReferenceKind::Attack, "T1609", "Container Administration Command"};
 inline constexpr Reference kAttackEventTriggered{ReferenceKind::Attack, "T1546", "Event Triggered Execution"};
 inline constexpr Reference kAttackAbuseElevation{ReferenceKind::Attack, "T1548", "Abuse Elevation Control Mechanism"};
@@ -67,6 +65,9 @@ void report_grants(const InventoryContext& ctx, InventoryEmitter& out, const Gra
 // Whether a policy rule grants the need (on some object: a rule limited to
 // resourceNames grants verbs that name an object, never create or list).
 bool rule_grants(const rbac::PolicyRule& rule, const rbac::Need& need);
+
+// "bound by RoleBinding ns/b to ServiceAccount ns/sa; ..." or "not bound in the input".
+std::string holders(const std::vector<const rbac::Binding*>& bindings);
 
 // The model of the input's RBAC objects; roles and bindings keep their
 // indexes in ctx.inventory.rbac.

@@ -13,7 +13,7 @@ const RuleMeta kMeta{
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
     .rationale = "create on serviceaccounts/token issues a fresh token for any service account of the namespace (or of every namespace through a ClusterRoleBinding): the subject becomes each of those accounts, with whatever they may do.",
     .remediation = "Grant token creation only to the components that need it (for example an identity broker), limited by resourceNames to the accounts they serve.",
-    .references = {ref::kLeastPrivilege, kAccessContainerSa, ref::kAttackStealToken, kCisTokenCreate},
+    .references = {ref::kLeastPrivilege, ref::kContainerServiceAccount, ref::kAttackStealToken, kCisTokenCreate},
 };
 
 const rbac::Need kNeeds[] = {

@@ -29,7 +29,10 @@ bool has_star(const std::vector<std::string>& values) {
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   const rbac::Objects& input = ctx.inventory.rbac;
-  for (const auto& role : input.roles) {
+  if (input.empty()) return;
+  rbac::Policy policy = policy_of(ctx);
+  for (size_t i = 0; i < input.roles.size(); ++i) {
+    const rbac::Role& role = policy.roles()[i];
     if (role.bootstrap) continue;
     for (size_t j = 0; j < role.rules.size(); ++j) {
       const rbac::PolicyRule& rule = role.rules[j];
@@ -37,10 +40,11 @@ void check(const InventoryContext& ctx, InventoryEmitter& out) {
       bool resources = has_star(rule.resources) || has_star(rule.non_resource_urls);
       if (!verbs && !resources) continue;
       std::string what = verbs && resources ? "every verb on every resource" : verbs ? "every verb" : "every resource";
-      out.report(rule.origin,
-                 fmt::format("{} {}{} rules[{}] grants {}{}", role.cluster ? "ClusterRole" : "Role",
+      out.report(input.roles[i].rules[j].origin,
+                 fmt::format("{} {}{} rules[{}] grants {}{}; {}", role.cluster ? "ClusterRole" : "Role",
                              role.name_space.empty() ? "" : role.name_space + "/", role.name, j, what,
-                             has_star(rule.api_groups) ? " of every API group" : ""));
+                             has_star(rule.api_groups) ? " of every API group" : "",
+                             holders(policy.bindings_granting(role))));
     }
   }
 }
