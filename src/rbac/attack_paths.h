@@ -18,8 +18,8 @@ struct AttackPath {
   const PodAccount* pod = nullptr;
   Principal account;
   std::vector<PathReach> reaches;
-  bool all_namespaces = false;          // some path reaches every namespace
-  std::vector<std::string> namespaces;  // where, when not all
+  bool all_namespaces = false;             // some path reaches every namespace
+  std::vector<std::string> namespaces;     // where, when not all
   std::vector<const PodAccount*> targets;  // workloads of the input in reach
 };
 

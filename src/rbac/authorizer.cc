@@ -30,9 +30,9 @@ const PolicyRule* first_allowing(const Policy& policy, const Binding& binding, c
 }  // namespace
 
 UserInfo service_account_user(std::string_view name_space, std::string_view name) {
-  return UserInfo{fmt::format("{}{}:{}", kServiceAccountPrefix, name_space, name),
-                  {"system:serviceaccounts", fmt::format("system:serviceaccounts:{}", name_space),
-                   "system:authenticated"}};
+  return UserInfo{
+      fmt::format("{}{}:{}", kServiceAccountPrefix, name_space, name),
+      {"system:serviceaccounts", fmt::format("system:serviceaccounts:{}", name_space), "system:authenticated"}};
 }
 
 UserInfo authenticated_user(std::string_view name) { return UserInfo{std::string(name), {"system:authenticated"}}; }
@@ -58,7 +58,8 @@ std::optional<Grant> authorize(const Policy& policy, const UserInfo& user, const
   // depend on it, the reported grant does).
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& b : policy.bindings()) {
-      if (pass == 0 ? !b.cluster : (b.cluster || attributes.name_space.empty() || b.name_space != attributes.name_space)) {
+      if (pass == 0 ? !b.cluster
+                    : (b.cluster || attributes.name_space.empty() || b.name_space != attributes.name_space)) {
         continue;
       }
       const Subject* who = nullptr;

@@ -69,7 +69,7 @@ inline constexpr std::string_view kAnyNamespace = "*";
 
 struct PathReach {
   InjectPath path;
-  bool all_namespaces = false;         // through a ClusterRoleBinding (or a cluster-scoped resource)
+  bool all_namespaces = false;          // through a ClusterRoleBinding (or a cluster-scoped resource)
   std::vector<std::string> namespaces;  // otherwise: where
   Need example;                         // one permission that makes the path hold
   std::optional<Grant> grant;           // why (for all_namespaces, or the first namespace)

@@ -11,14 +11,13 @@ bool contains(const std::vector<std::string>& values, std::string_view v) {
 
 }  // namespace
 
-std::string Attributes::resource_text() const {
-  return subresource.empty() ? resource : resource + "/" + subresource;
-}
+std::string Attributes::resource_text() const { return subresource.empty() ? resource : resource + "/" + subresource; }
 
 void set_resource(Attributes& attributes, std::string_view resource_with_sub) {
   size_t slash = resource_with_sub.find('/');
   attributes.resource = std::string(resource_with_sub.substr(0, slash));
-  attributes.subresource = slash == std::string_view::npos ? std::string() : std::string(resource_with_sub.substr(slash + 1));
+  attributes.subresource =
+      slash == std::string_view::npos ? std::string() : std::string(resource_with_sub.substr(slash + 1));
 }
 
 bool verb_matches(const PolicyRule& rule, std::string_view verb) {

@@ -110,7 +110,8 @@ struct Reader {
     if (kind == "ClusterRole") binding.role_is_cluster = true;
     else if (kind == "Role" && !cluster) binding.role_is_cluster = false;
     else {
-      issue(ref->get("kind"), "roleRef.kind", fmt::format("'{}' is not {}", kind, cluster ? "ClusterRole" : "Role or ClusterRole"));
+      issue(ref->get("kind"), "roleRef.kind",
+            fmt::format("'{}' is not {}", kind, cluster ? "ClusterRole" : "Role or ClusterRole"));
       return;
     }
     binding.role_name = std::string(k8s::string_at(ref, "name"));
@@ -157,7 +158,8 @@ struct Reader {
     sa.origin = origin;
     sa.name_space = object.ref.name_space;
     sa.name = object.ref.name;
-    if (const doc::Node* a = object.root->get("automountServiceAccountToken"); a != nullptr) sa.automount = a->as_bool();
+    if (const doc::Node* a = object.root->get("automountServiceAccountToken"); a != nullptr)
+      sa.automount = a->as_bool();
     out.service_accounts.push_back(std::move(sa));
   }
 
@@ -174,7 +176,8 @@ struct Reader {
     account.service_account = sa.empty() ? "default" : std::string(sa);
     if (at != nullptr) {
       account.origin.mark = at->mark();
-      account.origin.path = object.path_prefix +
+      account.origin.path =
+          object.path_prefix +
           pod.field_path(at == pod.spec->get("serviceAccountName") ? "serviceAccountName" : "serviceAccount");
     } else {
       account.origin.path = object.path_prefix + pod.path;

@@ -25,8 +25,8 @@ std::string role_name(const Role& r) {
 }
 
 std::string reach_text(const PathReach& r) {
-  std::string scope = r.all_namespaces ? std::string("all namespaces")
-                                       : fmt::format("namespaces {}", fmt::join(r.namespaces, ", "));
+  std::string scope =
+      r.all_namespaces ? std::string("all namespaces") : fmt::format("namespaces {}", fmt::join(r.namespaces, ", "));
   return fmt::format("{} ({}) in {}", path_def(r.path).name, path_def(r.path).description, scope);
 }
 
@@ -64,8 +64,7 @@ std::string describe_grant(const Grant& grant) {
 }
 
 void write_who_can_text(const Attributes& q, std::span<const Grant> grants, std::ostream& out) {
-  out << fmt::format("who can {} {}{}{}{}:\n", q.verb, q.resource_text(),
-                     q.api_group.empty() ? "" : "." + q.api_group,
+  out << fmt::format("who can {} {}{}{}{}:\n", q.verb, q.resource_text(), q.api_group.empty() ? "" : "." + q.api_group,
                      q.name.empty() ? "" : " named " + q.name,
                      q.name_space.empty() ? " (any namespace)" : " in namespace " + q.name_space);
   if (grants.empty()) out << "  nobody in the input (members of system:masters always can)\n";
@@ -192,7 +191,8 @@ void write_attack_paths_dot(std::span<const AttackPath> paths, std::ostream& out
         out << fmt::format("  {} [shape=folder, style=filled, fillcolor=\"#fff4c0\"];\n", dot_quote(target));
       }
       size_t workloads = 0;
-      for (const PodAccount* t : p.targets) workloads += target == "every namespace" || target == "namespace " + t->name_space;
+      for (const PodAccount* t : p.targets)
+        workloads += target == "every namespace" || target == "namespace " + t->name_space;
       edges.insert(fmt::format("  {} -> {} [label={}];\n", dot_quote(account), dot_quote(target),
                                dot_quote(fmt::format("{} ({} workloads)", fmt::join(how, ", "), workloads))));
     }

@@ -26,8 +26,8 @@ void add_document(const doc::Document& document, Loaded& out) {
 
 void move_issues(Loaded& out) {
   for (auto& issue : out.objects.issues) {
-    out.errors.push_back(doc::LoadError{doc::ErrorCode::Config, std::move(issue.file), issue.mark,
-                                        std::move(issue.message)});
+    out.errors.push_back(
+        doc::LoadError{doc::ErrorCode::Config, std::move(issue.file), issue.mark, std::move(issue.message)});
   }
   out.objects.issues.clear();
 }

@@ -43,7 +43,7 @@ const CorpusSource kSources[] = {
 // label keys (an aggregate-to-view label would otherwise change the
 // cluster's own view role).
 struct Renamer {
-  std::string run;  // "kgr1234"
+  std::string run;                      // "kgr1234"
   std::set<std::string> cluster_roles;  // names of the ClusterRoles we create (before renaming)
 
   std::string ns(std::string_view n) const { return fmt::format("{}-{}", run, n); }
@@ -194,7 +194,8 @@ Objects corpus_objects(const Renamer&) {
   auto first = [&](std::string_view kind, std::string_view ns, std::string_view name) {
     return seen.insert(fmt::format("{}/{}/{}", kind, ns, name)).second;
   };
-  std::erase_if(all.roles, [&](const Role& r) { return !first(r.cluster ? "ClusterRole" : "Role", r.name_space, r.name); });
+  std::erase_if(all.roles,
+                [&](const Role& r) { return !first(r.cluster ? "ClusterRole" : "Role", r.name_space, r.name); });
   std::erase_if(all.bindings, [&](const Binding& b) {
     return !first(b.cluster ? "ClusterRoleBinding" : "RoleBinding", b.name_space, b.name);
   });
@@ -260,7 +261,8 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
     ASSERT_TRUE(made) << kind << " " << name << ": " << made.error().message;
     cleanup.paths.push_back(collection + "/" + std::string(name));
   };
-  for (const auto& ns : namespaces) create("Namespace", "", renamer.ns(ns), simple_json("Namespace", renamer.ns(ns), ""));
+  for (const auto& ns : namespaces)
+    create("Namespace", "", renamer.ns(ns), simple_json("Namespace", renamer.ns(ns), ""));
   size_t created = 0;
   // Cluster-scoped objects go in the cleanup list; namespaced ones go with their namespace.
   for (const auto& r : input.roles) {
@@ -274,18 +276,18 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
     ++created;
   }
   for (const auto& sa : input.service_accounts) {
-    auto made = client->create(cluster::collection_path(*cluster::find_resource("ServiceAccount"),
-                                                        renamer.ns(sa.name_space)),
-                               simple_json("ServiceAccount", sa.name, renamer.ns(sa.name_space)));
+    auto made =
+        client->create(cluster::collection_path(*cluster::find_resource("ServiceAccount"), renamer.ns(sa.name_space)),
+                       simple_json("ServiceAccount", sa.name, renamer.ns(sa.name_space)));
     ASSERT_TRUE(made) << sa.name << ": " << made.error().message;
     ++created;
   }
   for (const auto& b : input.bindings) {
     if (b.cluster) create("ClusterRoleBinding", "", renamer.cluster_name(b.name), binding_json(b, renamer));
     else {
-      auto made = client->create(
-          cluster::collection_path(*cluster::find_resource("RoleBinding"), renamer.ns(b.name_space)),
-          binding_json(b, renamer));
+      auto made =
+          client->create(cluster::collection_path(*cluster::find_resource("RoleBinding"), renamer.ns(b.name_space)),
+                         binding_json(b, renamer));
       ASSERT_TRUE(made) << b.name << ": " << made.error().message;
     }
     ++created;
@@ -316,8 +318,8 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
   // users with and without bindings.
   std::vector<Principal> who;
   for (const auto& p : principals(policy)) {
-    bool ours = p.kind == SubjectKind::ServiceAccount ? p.name_space.starts_with(renamer.run)
-                                                       : !p.name.starts_with("system:");
+    bool ours =
+        p.kind == SubjectKind::ServiceAccount ? p.name_space.starts_with(renamer.run) : !p.name.starts_with("system:");
     if (ours) who.push_back(p);
   }
   for (const auto& ns : namespaces) {
@@ -419,8 +421,8 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
     }
     EXPECT_EQ(model, server) << q.who.display() << " " << q.what.verb << " " << q.what.resource_text() << "."
                              << q.what.api_group << " name=" << q.what.name << " ns=" << q.what.name_space;
-    EXPECT_EQ(listed, server) << "who-can: " << q.who.display() << " " << q.what.verb << " "
-                              << q.what.resource_text() << " ns=" << q.what.name_space;
+    EXPECT_EQ(listed, server) << "who-can: " << q.who.display() << " " << q.what.verb << " " << q.what.resource_text()
+                              << " ns=" << q.what.name_space;
     agreed += model == server;
     who_can_agreed += listed == server;
     allowed += server;
@@ -461,8 +463,8 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
   std::cout << fmt::format(
       "[ live-sar ] {} questions ({} allowed, {} denied) to SubjectAccessReview: model agreed on {}, who-can on {}; "
       "who-can-inject: {} (account, namespace, path) checks ({} paths held), agreed on {}; {} SARs sent\n",
-      questions.size(), allowed, questions.size() - allowed, agreed, who_can_agreed, inject_checks,
-      inject_paths_held, inject_agreed, sar_cache.size());
+      questions.size(), allowed, questions.size() - allowed, agreed, who_can_agreed, inject_checks, inject_paths_held,
+      inject_agreed, sar_cache.size());
   EXPECT_EQ(agreed, questions.size());
   EXPECT_EQ(who_can_agreed, questions.size());
   EXPECT_EQ(inject_agreed, inject_checks);

@@ -64,9 +64,10 @@ TEST(RbacCli, BadInputIsAnErrorWithFileAndLineAndTheRestIsRead) {
   std::string bad = dir + "/bad.yaml";
   FILE* f = fopen(bad.c_str(), "w");
   ASSERT_NE(f, nullptr);
-  fputs("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: shop}\n"
-        "roleRef: {kind: Pod, name: x}\n",
-        f);
+  fputs(
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: shop}\n"
+      "roleRef: {kind: Pod, name: x}\n",
+      f);
   fclose(f);
   std::string out;
   EXPECT_EQ(run_kubeguard("rbac " + bad + " " + example() + " 2>&1", &out), 2);

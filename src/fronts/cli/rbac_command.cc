@@ -310,7 +310,8 @@ void add_rbac_command(CLI::App& app, int& status) {
 
   auto who = std::make_shared<WhoCanOptions>();
   CLI::App* who_can = cmd->add_subcommand("who-can", "Subjects allowed VERB on RESOURCE[/SUBRESOURCE], and why");
-  who_can->add_option("verb", who->verb, "Verb: get, list, create, patch, update, delete, escalate, bind...")->required();
+  who_can->add_option("verb", who->verb, "Verb: get, list, create, patch, update, delete, escalate, bind...")
+      ->required();
   who_can->add_option("resource", who->resource, "Resource, optionally with a subresource: pods, pods/exec")
       ->required();
   who_can->add_option("--api-group", who->api_group, "API group of the resource (\"\" for the core group)");

@@ -19,8 +19,7 @@ const RuleMeta kMeta{
         "namespace, its secrets and its pods. The API server's own binding of system:masters (label "
         "kubernetes.io/bootstrapping=rbac-defaults) is not reported.",
     .remediation = "Bind a narrower role; keep cluster-admin to break-glass accounts outside everyday use.",
-    .references = {ref::kLeastPrivilege, kClusterAdminBinding, ref::kAttackValidAccounts, kCisClusterAdmin,
-                   kNsaRbac},
+    .references = {ref::kLeastPrivilege, kClusterAdminBinding, ref::kAttackValidAccounts, kCisClusterAdmin, kNsaRbac},
 };
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {

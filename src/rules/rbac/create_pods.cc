@@ -13,20 +13,26 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "RBAC",
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
-    .rationale = "Whoever may create a pod chooses its image, command, volumes and service account: a miner, a reverse shell, or a pod that mounts another account's token and acts as it. Creating a Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob or ReplicationController is the same power one step removed. In kube-system the pods may run as the controllers' powerful accounts, so the rule is critical there (a Role or RoleBinding in kube-system, or any ClusterRoleBinding, which reaches every namespace). Kubernetes' own roles (names starting with system:, label kubernetes.io/bootstrapping=rbac-defaults) are not reported as written: the API server reconciles them, and a user's binding that hands one out is reported instead.",
-    .remediation = "Grant create on pods and controllers only to the deployment pipeline's account, in the namespaces it deploys to; give people and applications get/list instead. Never grant it cluster-wide; keep kube-system to cluster operators.",
-    .references = {ref::kLeastPrivilege, kNewContainer, ref::kSidecarInjection, ref::kAttackDeployContainer, kCisCreatePods, kNsaRbac},
+    .rationale =
+        "Whoever may create a pod chooses its image, command, volumes and service account: a miner, a reverse shell, "
+        "or a pod that mounts another account's token and acts as it. Creating a Deployment, DaemonSet, StatefulSet, "
+        "ReplicaSet, Job, CronJob or ReplicationController is the same power one step removed. In kube-system the pods "
+        "may run as the controllers' powerful accounts, so the rule is critical there (a Role or RoleBinding in "
+        "kube-system, or any ClusterRoleBinding, which reaches every namespace). Kubernetes' own roles (names starting "
+        "with system:, label kubernetes.io/bootstrapping=rbac-defaults) are not reported as written: the API server "
+        "reconciles them, and a user's binding that hands one out is reported instead.",
+    .remediation =
+        "Grant create on pods and controllers only to the deployment pipeline's account, in the namespaces it deploys "
+        "to; give people and applications get/list instead. Never grant it cluster-wide; keep kube-system to cluster "
+        "operators.",
+    .references = {ref::kLeastPrivilege, kNewContainer, ref::kSidecarInjection, ref::kAttackDeployContainer,
+                   kCisCreatePods, kNsaRbac},
 };
 
-const rbac::Need kNeeds[] = {
-    {"create", "", "pods"},
-    {"create", kApps, "deployments"},
-    {"create", kApps, "daemonsets"},
-    {"create", kApps, "statefulsets"},
-    {"create", kApps, "replicasets"},
-    {"create", kBatch, "jobs"},
-    {"create", kBatch, "cronjobs"},
-    {"create", "", "replicationcontrollers"}};
+const rbac::Need kNeeds[] = {{"create", "", "pods"},           {"create", kApps, "deployments"},
+                             {"create", kApps, "daemonsets"},  {"create", kApps, "statefulsets"},
+                             {"create", kApps, "replicasets"}, {"create", kBatch, "jobs"},
+                             {"create", kBatch, "cronjobs"},   {"create", "", "replicationcontrollers"}};
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "create pods or pod controllers", true});

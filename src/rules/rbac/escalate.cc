@@ -12,14 +12,14 @@ const RuleMeta kMeta{
     .severity = Severity::Critical,
     .family = "RBAC",
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
-    .rationale = "The API server refuses to let anyone write a role granting more than they hold, unless they have escalate. With escalate (and write access to roles) a subject grants itself any permission, injection included.",
+    .rationale =
+        "The API server refuses to let anyone write a role granting more than they hold, unless they have escalate. "
+        "With escalate (and write access to roles) a subject grants itself any permission, injection included.",
     .remediation = "Remove escalate; whoever manages roles should hold the permissions they hand out.",
     .references = {ref::kLeastPrivilege, kAttackAbuseElevation, kCisEscalation, kNsaRbac},
 };
 
-const rbac::Need kNeeds[] = {
-    {"escalate", kRbac, "roles"},
-    {"escalate", kRbac, "clusterroles", true}};
+const rbac::Need kNeeds[] = {{"escalate", kRbac, "roles"}, {"escalate", kRbac, "clusterroles", true}};
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "escalate on roles or clusterroles", false});

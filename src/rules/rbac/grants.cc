@@ -123,12 +123,12 @@ void report_grants(const InventoryContext& ctx, InventoryEmitter& out, const Gra
       Severity severity = query.worse_in_kube_system && (b.cluster || b.name_space == "kube-system")
                               ? Severity::Critical
                               : out.severity();
-      out.report(severity, input.bindings[i].role_ref_origin,
-                 fmt::format("{} {}{} gives {} the built-in {} {}, which may {} ({})",
-                             b.cluster ? "ClusterRoleBinding" : "RoleBinding", b.cluster ? "" : b.name_space + "/",
-                             b.name, who.empty() ? std::string("nobody") : fmt::format("{}", fmt::join(who, ", ")),
-                             role->cluster ? "ClusterRole" : "Role", role->name, query.what,
-                             granted(*r.rule, query.needs)));
+      out.report(
+          severity, input.bindings[i].role_ref_origin,
+          fmt::format("{} {}{} gives {} the built-in {} {}, which may {} ({})",
+                      b.cluster ? "ClusterRoleBinding" : "RoleBinding", b.cluster ? "" : b.name_space + "/", b.name,
+                      who.empty() ? std::string("nobody") : fmt::format("{}", fmt::join(who, ", ")),
+                      role->cluster ? "ClusterRole" : "Role", role->name, query.what, granted(*r.rule, query.needs)));
       break;
     }
   }

@@ -3,7 +3,6 @@
 namespace kg::rules::rbac_rules {
 namespace {
 
-
 const RuleMeta kMeta{
     .id = "KG-RBAC-009",
     .slug = "impersonate",
@@ -11,17 +10,18 @@ const RuleMeta kMeta{
     .severity = Severity::Critical,
     .family = "RBAC",
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
-    .rationale = "Impersonation sends requests as another user, group (system:masters included) or service account; the API server authorizes them as that identity, so the subject holds the union of everything it may impersonate.",
+    .rationale =
+        "Impersonation sends requests as another user, group (system:masters included) or service account; the API "
+        "server authorizes them as that identity, so the subject holds the union of everything it may impersonate.",
     .remediation = "Remove impersonate, or limit it with resourceNames to specific, unprivileged identities.",
     .references = {ref::kLeastPrivilege, ref::kAttackValidAccounts, kAttackAbuseElevation, kCisEscalation},
 };
 
-const rbac::Need kNeeds[] = {
-    {"impersonate", "", "users", true},
-    {"impersonate", "", "groups", true},
-    {"impersonate", "", "serviceaccounts"},
-    {"impersonate", "authentication.k8s.io", "userextras/*", true},
-    {"impersonate", "authentication.k8s.io", "uids", true}};
+const rbac::Need kNeeds[] = {{"impersonate", "", "users", true},
+                             {"impersonate", "", "groups", true},
+                             {"impersonate", "", "serviceaccounts"},
+                             {"impersonate", "authentication.k8s.io", "userextras/*", true},
+                             {"impersonate", "authentication.k8s.io", "uids", true}};
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "impersonate other identities", false});

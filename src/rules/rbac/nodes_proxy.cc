@@ -3,7 +3,6 @@
 namespace kg::rules::rbac_rules {
 namespace {
 
-
 const RuleMeta kMeta{
     .id = "KG-RBAC-012",
     .slug = "nodes-proxy",
@@ -11,15 +10,17 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "RBAC",
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
-    .rationale = "nodes/proxy forwards requests to the kubelet, whose API runs commands in any container of the node (/exec, /run) without the pods/exec checks or the API server's audit of them.",
-    .remediation = "Grant nodes/proxy only to monitoring that needs kubelet metrics, and prefer the metrics endpoints (nodes/metrics, nodes/stats) that cannot run commands.",
+    .rationale =
+        "nodes/proxy forwards requests to the kubelet, whose API runs commands in any container of the node (/exec, "
+        "/run) without the pods/exec checks or the API server's audit of them.",
+    .remediation =
+        "Grant nodes/proxy only to monitoring that needs kubelet metrics, and prefer the metrics endpoints "
+        "(nodes/metrics, nodes/stats) that cannot run commands.",
     .references = {ref::kLeastPrivilege, kAccessKubeletApi, kExecIntoContainer, kAttackContainerAdmin, kCisNodesProxy},
 };
 
 const rbac::Need kNeeds[] = {
-    {"get", "", "nodes/proxy", true},
-    {"create", "", "nodes/proxy", true},
-    {"*", "", "nodes/proxy", true}};
+    {"get", "", "nodes/proxy", true}, {"create", "", "nodes/proxy", true}, {"*", "", "nodes/proxy", true}};
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "reach the kubelet API through nodes/proxy", false});

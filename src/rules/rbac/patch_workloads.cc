@@ -13,26 +13,33 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "RBAC",
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
-    .rationale = "Patch or update on a workload is the sidecar injection technique itself (MS-TA9011): one strategic-merge patch adds a container, or changes a running pod's image, and the controller rolls it out to every replica under the workload's own service account and network identity. The change survives as long as the workload does. Worse in kube-system (critical), as for pod creation. Kubernetes' own roles are reported through the bindings that hand them out.",
-    .remediation = "Let only the deployment pipeline (GitOps controller, CI account) patch or update workloads, per namespace; audit and alert on workload changes from anyone else (kubeguard audit); enforce approved sidecars at admission (kubeguard serve).",
+    .rationale =
+        "Patch or update on a workload is the sidecar injection technique itself (MS-TA9011): one strategic-merge "
+        "patch adds a container, or changes a running pod's image, and the controller rolls it out to every replica "
+        "under the workload's own service account and network identity. The change survives as long as the workload "
+        "does. Worse in kube-system (critical), as for pod creation. Kubernetes' own roles are reported through the "
+        "bindings that hand them out.",
+    .remediation =
+        "Let only the deployment pipeline (GitOps controller, CI account) patch or update workloads, per namespace; "
+        "audit and alert on workload changes from anyone else (kubeguard audit); enforce approved sidecars at "
+        "admission (kubeguard serve).",
     .references = {ref::kLeastPrivilege, ref::kSidecarInjection, ref::kAttackDeployContainer, kCisCreatePods, kNsaRbac},
 };
 
-const rbac::Need kNeeds[] = {
-    {"patch", "", "pods"},
-    {"patch", kApps, "deployments"},
-    {"patch", kApps, "daemonsets"},
-    {"patch", kApps, "statefulsets"},
-    {"patch", kApps, "replicasets"},
-    {"patch", kBatch, "cronjobs"},
-    {"patch", "", "replicationcontrollers"},
-    {"update", "", "pods"},
-    {"update", kApps, "deployments"},
-    {"update", kApps, "daemonsets"},
-    {"update", kApps, "statefulsets"},
-    {"update", kApps, "replicasets"},
-    {"update", kBatch, "cronjobs"},
-    {"update", "", "replicationcontrollers"}};
+const rbac::Need kNeeds[] = {{"patch", "", "pods"},
+                             {"patch", kApps, "deployments"},
+                             {"patch", kApps, "daemonsets"},
+                             {"patch", kApps, "statefulsets"},
+                             {"patch", kApps, "replicasets"},
+                             {"patch", kBatch, "cronjobs"},
+                             {"patch", "", "replicationcontrollers"},
+                             {"update", "", "pods"},
+                             {"update", kApps, "deployments"},
+                             {"update", kApps, "daemonsets"},
+                             {"update", kApps, "statefulsets"},
+                             {"update", kApps, "replicasets"},
+                             {"update", kBatch, "cronjobs"},
+                             {"update", "", "replicationcontrollers"}};
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "patch or update pods or their controllers", true});

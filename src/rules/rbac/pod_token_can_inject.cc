@@ -19,10 +19,12 @@ const RuleMeta kMeta{
         "/var/run/secrets/kubernetes.io/serviceaccount and injects sidecars into the workloads in reach. "
         "The finding names the paths and how many workloads of the input they reach; `kubeguard rbac` draws "
         "the graph.",
-    .remediation = "Set automountServiceAccountToken: false where the pod does not call the API server; "
-                   "otherwise give its account only the verbs it needs (no write on workloads, no exec, no "
-                   "webhook configurations), in its own namespace.",
-    .references = {ref::kLeastPrivilege, ref::kDisableSaAutomount, ref::kSidecarInjection, ref::kContainerServiceAccount, ref::kAttackStealToken, ref::kAttackDeployContainer, kCisSaTokens},
+    .remediation =
+        "Set automountServiceAccountToken: false where the pod does not call the API server; "
+        "otherwise give its account only the verbs it needs (no write on workloads, no exec, no "
+        "webhook configurations), in its own namespace.",
+    .references = {ref::kLeastPrivilege, ref::kDisableSaAutomount, ref::kSidecarInjection,
+                   ref::kContainerServiceAccount, ref::kAttackStealToken, ref::kAttackDeployContainer, kCisSaTokens},
 };
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {

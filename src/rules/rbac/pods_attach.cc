@@ -3,7 +3,6 @@
 namespace kg::rules::rbac_rules {
 namespace {
 
-
 const RuleMeta kMeta{
     .id = "KG-RBAC-004",
     .slug = "pods-attach",
@@ -11,14 +10,14 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "RBAC",
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
-    .rationale = "pods/attach connects to a running container's main process: with a shell or an interpreter on stdin it is exec by another name, and it is often forgotten when pods/exec is locked down.",
+    .rationale =
+        "pods/attach connects to a running container's main process: with a shell or an interpreter on stdin it is "
+        "exec by another name, and it is often forgotten when pods/exec is locked down.",
     .remediation = "Treat pods/attach like pods/exec: break-glass only, never for application service accounts.",
     .references = {ref::kLeastPrivilege, kExecIntoContainer, kAttackContainerAdmin, kNsaRbac},
 };
 
-const rbac::Need kNeeds[] = {
-    {"create", "", "pods/attach"},
-    {"get", "", "pods/attach"}};
+const rbac::Need kNeeds[] = {{"create", "", "pods/attach"}, {"get", "", "pods/attach"}};
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "attach to running containers", false});

@@ -32,8 +32,8 @@ void check(const InventoryContext& ctx, InventoryEmitter& out) {
       out.report(anonymous ? Severity::Critical : Severity::High, s.origin,
                  fmt::format("{} {}{} gives {} {} to {} {}", b.cluster ? "ClusterRoleBinding" : "RoleBinding",
                              b.name_space.empty() ? "" : b.name_space + "/", b.name,
-                             b.role_is_cluster ? "ClusterRole" : "Role", b.role_name,
-                             rbac::subject_kind_name(s.kind), s.name));
+                             b.role_is_cluster ? "ClusterRole" : "Role", b.role_name, rbac::subject_kind_name(s.kind),
+                             s.name));
     }
   }
 }

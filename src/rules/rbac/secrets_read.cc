@@ -3,7 +3,6 @@
 namespace kg::rules::rbac_rules {
 namespace {
 
-
 const RuleMeta kMeta{
     .id = "KG-RBAC-011",
     .slug = "secrets-read",
@@ -11,15 +10,18 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "RBAC",
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
-    .rationale = "Secrets hold credentials: registry pull secrets, TLS keys, database passwords and (in older clusters) service-account tokens. list and watch return every secret's value at once, so they are as strong as get on all.",
-    .remediation = "Limit secret access to the controllers that need it, with resourceNames where possible; mount secrets into pods instead of reading them through the API; use a managed secret store.",
-    .references = {ref::kLeastPrivilege, kListSecrets, ref::kManagedSecretStore, ref::kAttackUnsecuredCredentials, kCisSecrets},
+    .rationale =
+        "Secrets hold credentials: registry pull secrets, TLS keys, database passwords and (in older clusters) "
+        "service-account tokens. list and watch return every secret's value at once, so they are as strong as get on "
+        "all.",
+    .remediation =
+        "Limit secret access to the controllers that need it, with resourceNames where possible; mount secrets into "
+        "pods instead of reading them through the API; use a managed secret store.",
+    .references = {ref::kLeastPrivilege, kListSecrets, ref::kManagedSecretStore, ref::kAttackUnsecuredCredentials,
+                   kCisSecrets},
 };
 
-const rbac::Need kNeeds[] = {
-    {"get", "", "secrets"},
-    {"list", "", "secrets"},
-    {"watch", "", "secrets"}};
+const rbac::Need kNeeds[] = {{"get", "", "secrets"}, {"list", "", "secrets"}, {"watch", "", "secrets"}};
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "read secrets", false});

@@ -12,18 +12,24 @@ const RuleMeta kMeta{
     .severity = Severity::Critical,
     .family = "RBAC",
     .kinds = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
-    .rationale = "A MutatingWebhookConfiguration sees and may rewrite every new pod in the cluster: a rogue one adds a container to each pod as it is created (failurePolicy: Ignore keeps it quiet). Write access to validating configurations lets an attacker remove the policy webhooks that would refuse such pods. Cluster-scoped, so any grant is cluster-wide.",
-    .remediation = "Only the cluster's installers (and the injector that manages its own configuration, limited by resourceNames) should write webhook configurations; review approved webhooks with the KG-WH rules.",
-    .references = {ref::kLeastPrivilege, kAdmissionController, ref::kSidecarInjection, kAttackEventTriggered, kCisWebhooks},
+    .rationale =
+        "A MutatingWebhookConfiguration sees and may rewrite every new pod in the cluster: a rogue one adds a "
+        "container to each pod as it is created (failurePolicy: Ignore keeps it quiet). Write access to validating "
+        "configurations lets an attacker remove the policy webhooks that would refuse such pods. Cluster-scoped, so "
+        "any grant is cluster-wide.",
+    .remediation =
+        "Only the cluster's installers (and the injector that manages its own configuration, limited by resourceNames) "
+        "should write webhook configurations; review approved webhooks with the KG-WH rules.",
+    .references = {ref::kLeastPrivilege, kAdmissionController, ref::kSidecarInjection, kAttackEventTriggered,
+                   kCisWebhooks},
 };
 
-const rbac::Need kNeeds[] = {
-    {"create", kAdmission, "mutatingwebhookconfigurations", true},
-    {"update", kAdmission, "mutatingwebhookconfigurations", true},
-    {"patch", kAdmission, "mutatingwebhookconfigurations", true},
-    {"create", kAdmission, "validatingwebhookconfigurations", true},
-    {"update", kAdmission, "validatingwebhookconfigurations", true},
-    {"patch", kAdmission, "validatingwebhookconfigurations", true}};
+const rbac::Need kNeeds[] = {{"create", kAdmission, "mutatingwebhookconfigurations", true},
+                             {"update", kAdmission, "mutatingwebhookconfigurations", true},
+                             {"patch", kAdmission, "mutatingwebhookconfigurations", true},
+                             {"create", kAdmission, "validatingwebhookconfigurations", true},
+                             {"update", kAdmission, "validatingwebhookconfigurations", true},
+                             {"patch", kAdmission, "validatingwebhookconfigurations", true}};
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "create or change admission webhook configurations", false});

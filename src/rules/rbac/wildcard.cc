@@ -40,11 +40,11 @@ void check(const InventoryContext& ctx, InventoryEmitter& out) {
       bool resources = has_star(rule.resources) || has_star(rule.non_resource_urls);
       if (!verbs && !resources) continue;
       std::string what = verbs && resources ? "every verb on every resource" : verbs ? "every verb" : "every resource";
-      out.report(input.roles[i].rules[j].origin,
-                 fmt::format("{} {}{} rules[{}] grants {}{}; {}", role.cluster ? "ClusterRole" : "Role",
-                             role.name_space.empty() ? "" : role.name_space + "/", role.name, j, what,
-                             has_star(rule.api_groups) ? " of every API group" : "",
-                             holders(policy.bindings_granting(role))));
+      out.report(
+          input.roles[i].rules[j].origin,
+          fmt::format("{} {}{} rules[{}] grants {}{}; {}", role.cluster ? "ClusterRole" : "Role",
+                      role.name_space.empty() ? "" : role.name_space + "/", role.name, j, what,
+                      has_star(rule.api_groups) ? " of every API group" : "", holders(policy.bindings_granting(role))));
     }
   }
 }
