@@ -81,6 +81,8 @@ std::vector<Grant> who_can(const Policy& policy, const Attributes& attributes, b
   std::vector<Grant> out;
   for (const auto& b : policy.bindings()) {
     if (!in_scope(b, attributes.name_space, all_namespaces)) continue;
+    // Non-resource URLs have no namespace: only ClusterRoleBindings reach them.
+    if (!attributes.resource_request && !b.cluster) continue;
     RuleRef rule;
     if (first_allowing(policy, b, attributes, &rule) == nullptr) continue;
     for (const auto& s : b.subjects) {

@@ -40,6 +40,31 @@ Policy Policy::build(Objects objects, std::string_view default_namespace) {
   for (auto& pod : p.objects_.pods) fill(pod.name_space);
   p.namespaces_.assign(names.begin(), names.end());
 
+  // cluster-admin exists in every cluster (the API server creates it), so a
+  // manifest that binds it means what it says even when the role is not in
+  // the input.
+  bool has_cluster_admin = std::any_of(p.objects_.roles.begin(), p.objects_.roles.end(),
+                                       [](const Role& r) { return r.cluster && r.name == "cluster-admin"; });
+  if (!has_cluster_admin) {
+    Role admin;
+    admin.cluster = true;
+    admin.name = "cluster-admin";
+    admin.bootstrap = true;
+    admin.origin.ref = k8s::ObjectRef{"rbac.authorization.k8s.io/v1", "ClusterRole", "", "cluster-admin"};
+    admin.origin.file = "(built in)";
+    PolicyRule all;
+    all.verbs = {"*"};
+    all.api_groups = {"*"};
+    all.resources = {"*"};
+    all.origin = admin.origin;
+    PolicyRule urls;
+    urls.verbs = {"*"};
+    urls.non_resource_urls = {"*"};
+    urls.origin = admin.origin;
+    admin.rules = {std::move(all), std::move(urls)};
+    p.objects_.roles.push_back(std::move(admin));  // last: the input's roles keep their indexes
+  }
+
   for (size_t i = 0; i < p.objects_.roles.size(); ++i) {
     const Role& r = p.objects_.roles[i];
     // The first of two same-named objects wins; the API server holds only one.

@@ -64,9 +64,13 @@ std::string describe_grant(const Grant& grant) {
 }
 
 void write_who_can_text(const Attributes& q, std::span<const Grant> grants, std::ostream& out) {
-  out << fmt::format("who can {} {}{}{}{}:\n", q.verb, q.resource_text(), q.api_group.empty() ? "" : "." + q.api_group,
-                     q.name.empty() ? "" : " named " + q.name,
-                     q.name_space.empty() ? " (any namespace)" : " in namespace " + q.name_space);
+  if (!q.resource_request) {
+    out << fmt::format("who can {} {}:\n", q.verb, q.path);
+  } else {
+    out << fmt::format("who can {} {}{}{}{}:\n", q.verb, q.resource_text(),
+                       q.api_group.empty() ? "" : "." + q.api_group, q.name.empty() ? "" : " named " + q.name,
+                       q.name_space.empty() ? " (any namespace)" : " in namespace " + q.name_space);
+  }
   if (grants.empty()) out << "  nobody in the input (members of system:masters always can)\n";
   for (const auto& g : grants) {
     std::string scope =
@@ -81,6 +85,7 @@ void write_who_can_json(const Attributes& q, std::span<const Grant> grants, repo
   json.field("verb", std::string_view(q.verb)).field("apiGroup", std::string_view(q.api_group));
   json.field("resource", std::string_view(q.resource)).field("subresource", std::string_view(q.subresource));
   json.field("name", std::string_view(q.name)).field("namespace", std::string_view(q.name_space));
+  if (!q.resource_request) json.field("nonResourceURL", std::string_view(q.path));
   json.end_object();
   json.key("subjects").begin_array();
   for (const auto& g : grants) {

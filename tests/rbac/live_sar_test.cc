@@ -159,11 +159,17 @@ std::string sar_json(const UserInfo& user, const Attributes& a) {
   json.key("spec").begin_object();
   if (!user.name.empty()) json.field("user", std::string_view(user.name));
   write_strings(json, "groups", user.groups);
-  json.key("resourceAttributes").begin_object();
-  json.field("namespace", std::string_view(a.name_space)).field("verb", std::string_view(a.verb));
-  json.field("group", std::string_view(a.api_group)).field("resource", std::string_view(a.resource));
-  json.field("subresource", std::string_view(a.subresource)).field("name", std::string_view(a.name));
-  json.end_object();
+  if (!a.resource_request) {
+    json.key("nonResourceAttributes").begin_object();
+    json.field("path", std::string_view(a.path)).field("verb", std::string_view(a.verb));
+    json.end_object();
+  } else {
+    json.key("resourceAttributes").begin_object();
+    json.field("namespace", std::string_view(a.name_space)).field("verb", std::string_view(a.verb));
+    json.field("group", std::string_view(a.api_group)).field("resource", std::string_view(a.resource));
+    json.field("subresource", std::string_view(a.subresource)).field("name", std::string_view(a.name));
+    json.end_object();
+  }
   json.end_object();
   json.end_object();
   return out.str();
@@ -395,6 +401,16 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
       }
     }
   }
+  // Non-resource URLs: exact, prefix ("/metrics/*") and wildcard rules.
+  for (const auto& p : who) {
+    for (std::string_view path : {"/metrics", "/metrics/cadvisor", "/healthz", "/version", "/api", "/logs/x"}) {
+      Attributes a;
+      a.resource_request = false;
+      a.verb = "get";
+      a.path = std::string(path);
+      if (authorize(policy, p.user, a).has_value() || lcg.next(4) == 0) questions.push_back(Question{p, a});
+    }
+  }
   ASSERT_GE(questions.size(), 300u);
 
   std::map<std::string, bool> sar_cache;
@@ -419,8 +435,8 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
     for (const auto& g : who_can(policy, q.what, false)) {
       listed |= applies_to(*g.subject, q.who.user, g.binding->cluster ? "" : g.binding->name_space);
     }
-    EXPECT_EQ(model, server) << q.who.display() << " " << q.what.verb << " " << q.what.resource_text() << "."
-                             << q.what.api_group << " name=" << q.what.name << " ns=" << q.what.name_space;
+    EXPECT_EQ(model, server) << q.who.display() << " " << q.what.verb << " " << q.what.resource_text() << q.what.path
+                             << "." << q.what.api_group << " name=" << q.what.name << " ns=" << q.what.name_space;
     EXPECT_EQ(listed, server) << "who-can: " << q.who.display() << " " << q.what.verb << " " << q.what.resource_text()
                               << " ns=" << q.what.name_space;
     agreed += model == server;

@@ -123,6 +123,33 @@ TEST(RbacModel, WhoCanListsBindingsInScope) {
   EXPECT_TRUE(who_can(p, ask("get", "", "pods", "team-a"), true).empty());
 }
 
+TEST(RbacModel, ClusterAdminIsBuiltInWhenTheInputOnlyBindsIt) {
+  Policy p = rbac_policy(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: payments-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: payments-api, namespace: payments}]
+)");
+  UserInfo sa = service_account_user("payments", "payments-api");
+  EXPECT_TRUE(authorize(p, sa, ask("delete", "", "nodes", "")));
+  EXPECT_TRUE(authorize(p, sa, ask("create", "", "pods/exec", "kube-system")));
+  EXPECT_FALSE(authorize(p, service_account_user("payments", "other"), ask("get", "", "pods", "payments")));
+  // A cluster-admin of the input is used as written.
+  Policy own = rbac_policy(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cluster-admin}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: payments-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: payments-api, namespace: payments}]
+)");
+  EXPECT_FALSE(authorize(own, sa, ask("delete", "", "nodes", "")));
+  EXPECT_TRUE(authorize(own, sa, ask("get", "", "pods", "x")));
+}
+
 TEST(RbacModel, FieldsThatCannotBeReadAreIssuesWithFileAndLine) {
   auto objects = rbac_objects(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding

@@ -258,7 +258,12 @@ int run_who_can(const WhoCanOptions& opts) {
   rbac::Policy policy = rbac::Policy::build(std::move(in.loaded.objects), o.default_namespace);
   rbac::Attributes q;
   q.verb = opts.verb;
-  rbac::set_resource(q, opts.resource);
+  if (opts.resource.starts_with("/")) {  // a non-resource URL: /metrics, /healthz, /logs/*
+    q.resource_request = false;
+    q.path = opts.resource;
+  } else {
+    rbac::set_resource(q, opts.resource);
+  }
   q.api_group = opts.api_group;
   q.name = opts.resource_name;
   q.name_space = o.name_space;
@@ -312,7 +317,9 @@ void add_rbac_command(CLI::App& app, int& status) {
   CLI::App* who_can = cmd->add_subcommand("who-can", "Subjects allowed VERB on RESOURCE[/SUBRESOURCE], and why");
   who_can->add_option("verb", who->verb, "Verb: get, list, create, patch, update, delete, escalate, bind...")
       ->required();
-  who_can->add_option("resource", who->resource, "Resource, optionally with a subresource: pods, pods/exec")
+  who_can
+      ->add_option("resource", who->resource,
+                   "Resource, optionally with a subresource (pods, pods/exec), or a non-resource URL (/metrics)")
       ->required();
   who_can->add_option("--api-group", who->api_group, "API group of the resource (\"\" for the core group)");
   who_can->add_option("--resource-name", who->resource_name, "Name of the object asked about");

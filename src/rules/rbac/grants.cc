@@ -82,7 +82,7 @@ void report_grants(const InventoryContext& ctx, InventoryEmitter& out, const Gra
   if (input.empty()) return;
   rbac::Policy policy = policy_of(ctx);
   const auto& roles = policy.roles();
-  for (size_t i = 0; i < roles.size(); ++i) {
+  for (size_t i = 0; i < input.roles.size(); ++i) {
     const rbac::Role& role = roles[i];
     if (role.bootstrap) continue;  // Kubernetes' own: reported where a binding hands it out
     std::vector<const rbac::Binding*> bound;
