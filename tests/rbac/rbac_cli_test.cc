@@ -77,6 +77,20 @@ TEST(RbacCli, BadInputIsAnErrorWithFileAndLineAndTheRestIsRead) {
   EXPECT_EQ(run_kubeguard("rbac 2>/dev/null"), 2);  // neither paths nor --cluster
 }
 
+TEST(RbacCli, ConfigurationDisablesRulesAndSetsTheThreshold) {
+  std::string dir = ::testing::TempDir() + "/kg-rbac-cli-config";
+  std::system(("mkdir -p " + dir).c_str());
+  std::string config = dir + "/.kubeguard.yaml";
+  FILE* f = fopen(config.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs("disabledRules: [pod-token-can-inject]\nfailOn: critical\n", f);
+  fclose(f);
+  std::string out;
+  EXPECT_EQ(run_kubeguard("rbac --config " + config + " " + example(), &out), 0);  // highs only left
+  EXPECT_EQ(out.find("KG-RBAC-017 "), std::string::npos) << out;
+  EXPECT_NE(out.find("KG-RBAC-002"), std::string::npos) << out;
+}
+
 TEST(RbacCli, ScanIncludesRbacFindings) {
   std::string out;
   EXPECT_EQ(run_kubeguard("scan -f json " + example(), &out), 1);

@@ -39,7 +39,8 @@ struct SourceOptions {
 
 struct RbacOptions {
   SourceOptions source;
-  std::string fail_on = "high";
+  std::string fail_on;
+  std::string config;
 };
 
 struct WhoCanOptions {
@@ -156,21 +157,32 @@ int run_report(const RbacOptions& opts) {
     std::cerr << kCmd << ": unknown format '" << o.format << "' (text, json, dot, svg)\n";
     return kExitError;
   }
-  auto fail_on = rules::parse_severity(opts.fail_on);
-  if (!fail_on) {
-    std::cerr << kCmd << ": --fail-on '" << opts.fail_on << "' is not one of critical, high, medium, low, info\n";
+  // The RBAC family of the catalog, run through the engine like scan does,
+  // with the same .kubeguard.yaml (disabled rules, overrides, suppressions).
+  rules::Catalog catalog;
+  rules::register_rbac_rules(catalog);
+  catalog.sort_by_id();
+  std::string config_path = opts.config.empty() ? engine::find_config_upward(".") : opts.config;
+  engine::ConfigResult loaded_config;
+  if (!config_path.empty()) loaded_config = engine::load_config_file(config_path, rules::build_catalog());
+  if (!loaded_config.errors.empty()) {
+    print_errors(loaded_config.errors);
     return kExitError;
   }
+  engine::Config config = std::move(loaded_config.config);
+  if (!opts.fail_on.empty()) {
+    auto severity = rules::parse_severity(opts.fail_on);
+    if (!severity) {
+      std::cerr << kCmd << ": --fail-on '" << opts.fail_on << "' is not one of critical, high, medium, low, info\n";
+      return kExitError;
+    }
+    config.fail_on = *severity;
+  }
+  const rules::Severity* fail_on = &config.fail_on;
   Input in = load(o);
   if (!in.ok) return kExitError;
   print_errors(in.loaded.errors);
 
-  // The RBAC family of the catalog, run through the engine like scan does.
-  rules::Catalog catalog;
-  rules::register_rbac_rules(catalog);
-  catalog.sort_by_id();
-  engine::Config config;
-  config.fail_on = *fail_on;
   k8s::Inventory inventory;
   inventory.rbac = in.loaded.objects;
   for (auto& pod : inventory.rbac.pods) {
@@ -311,7 +323,9 @@ void add_rbac_command(CLI::App& app, int& status) {
   cmd->require_subcommand(0, 1);
   auto opts = std::make_shared<RbacOptions>();
   add_source_options(cmd, opts->source, "Output format: text, json, dot (attack paths), svg (needs Graphviz)");
-  cmd->add_option("--fail-on", opts->fail_on, "Exit 1 when a finding reaches this severity")->capture_default_str();
+  cmd->add_option("--fail-on", opts->fail_on,
+                  "Exit 1 when a finding reaches this severity (critical, high, medium, low, info; default high)");
+  cmd->add_option("--config", opts->config, "Configuration file (default: .kubeguard.yaml found upward)");
 
   auto who = std::make_shared<WhoCanOptions>();
   CLI::App* who_can = cmd->add_subcommand("who-can", "Subjects allowed VERB on RESOURCE[/SUBRESOURCE], and why");
