@@ -23,7 +23,7 @@ TEST(LiveRbacCluster, PlantedWeakServiceAccountIsAnAttackPath) {
   auto client = cluster::ApiClient::connect(*config);
   ASSERT_TRUE(client) << client.error().message;
 
-  std::string ns = fmt::format("kgr{}-weak", getpid());
+  std::string ns = fmt::format("kgweak{}", getpid());
   struct Cleanup {
     cluster::ApiClient& client;
     std::string ns;

@@ -43,7 +43,7 @@ const CorpusSource kSources[] = {
 // label keys (an aggregate-to-view label would otherwise change the
 // cluster's own view role).
 struct Renamer {
-  std::string run;                      // "kgr1234"
+  std::string run;                      // "kgsar1234"
   std::set<std::string> cluster_roles;  // names of the ClusterRoles we create (before renaming)
 
   std::string ns(std::string_view n) const { return fmt::format("{}-{}", run, n); }
@@ -233,7 +233,7 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
   auto client = cluster::ApiClient::connect(*config);
   ASSERT_TRUE(client) << client.error().message;
 
-  Renamer renamer{fmt::format("kgr{}", getpid()), {}};
+  Renamer renamer{fmt::format("kgsar{}", getpid()), {}};
   Objects input = corpus_objects(renamer);
   for (const auto& r : input.roles) {
     if (r.cluster) renamer.cluster_roles.insert(r.name);
@@ -322,10 +322,18 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
 
   // Subjects: every service account of ours, the groups our bindings name,
   // users with and without bindings.
+  // Users and groups only when our input names them: other tests may bind
+  // theirs while this one runs.
+  std::set<std::string> named;
+  for (const auto& b : input.bindings) {
+    for (const auto& s : b.subjects) {
+      if (s.kind != SubjectKind::ServiceAccount) named.insert(s.name);
+    }
+  }
   std::vector<Principal> who;
   for (const auto& p : principals(policy)) {
-    bool ours =
-        p.kind == SubjectKind::ServiceAccount ? p.name_space.starts_with(renamer.run) : !p.name.starts_with("system:");
+    bool ours = p.kind == SubjectKind::ServiceAccount ? p.name_space.starts_with(renamer.run)
+                                                      : named.count(p.name) != 0 && !p.name.starts_with("system:");
     if (ours) who.push_back(p);
   }
   for (const auto& ns : namespaces) {
