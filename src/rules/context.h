@@ -19,8 +19,8 @@ namespace kg::rules {
 
 // The part of the configuration that rules read.
 struct Settings {
-  std::vector<std::string> trusted_registries;  // empty: the trusted-registry rule reports nothing
-  std::optional<pss::Policy> pss;               // set: the KG-PSS rules run at this level and version
+  std::vector<std::string> trusted_registries;          // empty: the trusted-registry rule reports nothing
+  std::optional<pss::Policy> pss;                       // set: the KG-PSS rules run at this level and version
   std::vector<k8s::ApprovedWebhook> approved_webhooks;  // added to the built-in approvals
   std::vector<k8s::SidecarProfile> sidecar_profiles = k8s::builtin_sidecar_profiles();
 };
