@@ -60,6 +60,7 @@ EXTRA_PACKAGES=(
   openssl            # certificates for the webhook server and the test control plane
   curl               # end-to-end tests talk to the API server and the webhook like an attacker would
   python3-jsonschema # validates JSON and SARIF reports against their schemas in tests
+  graphviz           # kubeguard rbac -f svg renders the attack-path graph with dot
 )
 # ------------------------------------------------------------------------------
 

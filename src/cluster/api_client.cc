@@ -67,6 +67,23 @@ Expected<std::string> ApiClient::get_text(std::string_view path) {
   if (!response) return response.error();
   if (response->status != 200) return http_error(fmt::format("get {}", path), *response);
   return std::move(response->body);
+Expected<doc::Node> ApiClient::create(std::string_view path, std::string_view json_body) {
+  auto response = http_.send("POST", path, "application/json", json_body);
+  if (!response) return response.error();
+  if (response->status < 200 || response->status >= 300) {
+    return http_error(fmt::format("create {}", path), *response);
+  }
+  auto object = decoder_.object(response->body);
+  if (!object) return Error{ErrorKind::Decode, fmt::format("create {}: {}", path, object.error().message)};
+  return std::move(*object);
+}
+
+Expected<bool> ApiClient::remove(std::string_view path) {
+  auto response = http_.send("DELETE", path, "application/json", "");
+  if (!response) return response.error();
+  if (response->status == 404) return false;
+  if (response->status < 200 || response->status >= 300) return http_error(fmt::format("delete {}", path), *response);
+  return true;
 }
 
 Expected<WatchEnd> ApiClient::watch(const Resource& resource, std::string_view name_space, const WatchOptions& options,

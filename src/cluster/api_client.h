@@ -52,6 +52,12 @@ class ApiClient {
     return http_.send(method, path, content_type, body);
   }
 
+  // POST of a JSON object to a collection path (create, or a review such as
+  // SubjectAccessReview); the object the server answers with.
+  Expected<doc::Node> create(std::string_view path, std::string_view json_body);
+  // DELETE of one object by its full path; a 404 counts as done.
+  Expected<bool> remove(std::string_view path);
+
   // Streams watch events (?watch=1&allowWatchBookmarks=true) until the
   // server closes the stream, the sink returns false, or `cancel` is set. An
   // expired resourceVersion (HTTP 410, or an ERROR event with code 410) is

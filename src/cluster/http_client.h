@@ -1,4 +1,4 @@
-// HTTPS GETs to one API server over libcurl (OpenSSL). Peer and host
+// HTTPS requests (mostly GETs) to one API server over libcurl (OpenSSL). Peer and host
 // verification are always on; credentials come from memory (curl blobs), so
 // no key or token is ever written to disk, logged, or put in an error.
 #pragma once

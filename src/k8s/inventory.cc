@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "rbac/read.h"
+
 namespace kg::k8s {
 
 void Inventory::merge(Inventory&& other) {
@@ -13,6 +15,7 @@ void Inventory::merge(Inventory&& other) {
                     std::make_move_iterator(other.namespaces.end()));
   sidecar_images.insert(sidecar_images.end(), std::make_move_iterator(other.sidecar_images.begin()),
                         std::make_move_iterator(other.sidecar_images.end()));
+  rbac.merge(std::move(other.rbac));
 }
 
 namespace {
@@ -45,6 +48,7 @@ NetworkPolicyFact network_policy_fact(const Object& object, Origin origin) {
 
 void collect_facts(const Object& object, const PodSpecView* pod, Origin origin, Inventory& inventory) {
   const std::string& kind = object.ref.kind;
+  rbac::read_object(object, pod, origin, inventory.rbac);
   if (pod != nullptr) {
     for (const auto& c : pod->containers) {
       if (c.profile == nullptr) continue;

@@ -7,20 +7,12 @@
 #include <vector>
 
 #include "k8s/object.h"
+#include "k8s/origin.h"
 #include "k8s/pod_spec.h"
 #include "k8s/selector.h"
+#include "rbac/objects.h"
 
 namespace kg::k8s {
-
-// Where a fact came from, so a finding about it can point back.
-struct Origin {
-  ObjectRef ref;
-  std::string file;
-  doc::Mark mark;
-  std::string path;
-  std::vector<std::string> ignored_rules;  // from kubeguard.io/ignore
-  std::string ignore_reason;
-};
 
 struct WorkloadFact {
   Origin origin;
@@ -54,6 +46,7 @@ struct Inventory {
   std::vector<NetworkPolicyFact> network_policies;
   std::vector<NamespaceFact> namespaces;
   std::vector<SidecarImageFact> sidecar_images;
+  rbac::Objects rbac;  // RBAC objects, service accounts and the accounts pods run as
 
   void merge(Inventory&& other);
 };

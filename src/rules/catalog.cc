@@ -58,6 +58,7 @@ Catalog build_catalog() {
   register_wh_rules(catalog);
   register_drift_rules(catalog);
   register_aud_rules(catalog);
+  register_rbac_rules(catalog);
   catalog.sort_by_id();
   return catalog;
 }

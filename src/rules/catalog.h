@@ -64,5 +64,6 @@ void register_img_rules(Catalog& catalog);
 void register_wh_rules(Catalog& catalog);
 void register_drift_rules(Catalog& catalog);
 void register_aud_rules(Catalog& catalog);
+void register_rbac_rules(Catalog& catalog);
 
 }  // namespace kg::rules

@@ -19,8 +19,8 @@ namespace kg::rules {
 
 // The part of the configuration that rules read.
 struct Settings {
-  std::vector<std::string> trusted_registries;  // empty: the trusted-registry rule reports nothing
-  std::optional<pss::Policy> pss;               // set: the KG-PSS rules run at this level and version
+  std::vector<std::string> trusted_registries;          // empty: the trusted-registry rule reports nothing
+  std::optional<pss::Policy> pss;                       // set: the KG-PSS rules run at this level and version
   std::vector<k8s::ApprovedWebhook> approved_webhooks;  // added to the built-in approvals
   std::vector<k8s::SidecarProfile> sidecar_profiles = k8s::builtin_sidecar_profiles();
 };
@@ -65,6 +65,13 @@ class InventoryEmitter {
   InventoryEmitter(const RuleMeta& meta, std::vector<Finding>& out) : meta_(meta), out_(out) {}
 
   void report(const k8s::Origin& origin, std::string message);
+  // For a rule whose severity depends on the case; the catalog shows its usual one.
+  void report(Severity severity, const k8s::Origin& origin, std::string message) {
+    report(origin, std::move(message));
+    out_.back().severity = severity;
+  }
+
+  Severity severity() const { return meta_.severity; }
 
   // The origin of each finding reported, in order, so the engine can apply
   // that object's suppressions.

@@ -20,6 +20,7 @@ void add_cluster_command(CLI::App& app, const rules::Catalog& catalog, int& stat
 void add_quarantine_command(CLI::App& app, int& status);
 void add_serve_command(CLI::App& app, const rules::Catalog& catalog, int& status);
 void add_audit_command(CLI::App& app, const rules::Catalog& catalog, int& status);
+void add_rbac_command(CLI::App& app, int& status);
 // Subcommands of `cluster` that live in files of their own.
 void add_cluster_watch_command(CLI::App& cluster, const rules::Catalog& catalog, int& status);
 

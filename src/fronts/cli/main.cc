@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   kg::cli::add_quarantine_command(app, status);
   kg::cli::add_serve_command(app, catalog, status);
   kg::cli::add_audit_command(app, catalog, status);
+  kg::cli::add_rbac_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

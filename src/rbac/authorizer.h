@@ -1,0 +1,50 @@
+// The RBAC authorizer over a Policy: may this user (with these groups) do
+// this? Same decision as the API server's RBAC authorizer, plus the
+// system:masters group that the API server allows before RBAC is asked.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rbac/match.h"
+#include "rbac/policy.h"
+
+namespace kg::rbac {
+
+// Who is asking, as the authenticator describes them.
+struct UserInfo {
+  std::string name;
+  std::vector<std::string> groups;
+};
+
+// A service account authenticates as system:serviceaccount:NS:NAME in the
+// groups system:serviceaccounts, system:serviceaccounts:NS and system:authenticated.
+UserInfo service_account_user(std::string_view name_space, std::string_view name);
+// A named user after authentication (group system:authenticated).
+UserInfo authenticated_user(std::string_view name);
+
+// Why a request is allowed: the binding, the subject in it and the rule.
+struct Grant {
+  const Binding* binding = nullptr;  // null: allowed as a member of system:masters
+  const Subject* subject = nullptr;
+  RuleRef rule;
+};
+
+// Whether `subject` of a binding in `binding_namespace` ("" for a
+// ClusterRoleBinding) is this user.
+bool applies_to(const Subject& subject, const UserInfo& user, std::string_view binding_namespace);
+
+std::optional<Grant> authorize(const Policy& policy, const UserInfo& user, const Attributes& attributes);
+
+// Every (binding, subject, rule) that allows the request: ClusterRoleBindings,
+// and the RoleBindings of the request's namespace, or of every namespace when
+// `all_namespaces` is set.
+std::vector<Grant> who_can(const Policy& policy, const Attributes& attributes, bool all_namespaces);
+
+// The namespace a subject stands for in a binding ("" for users and groups).
+std::string subject_namespace(const Subject& subject, const Binding& binding);
+// "ServiceAccount ns/name", "User alice", "Group devs".
+std::string describe_subject(const Subject& subject, const Binding& binding);
+
+}  // namespace kg::rbac

@@ -1,0 +1,140 @@
+#include "rbac/policy.h"
+
+#include <algorithm>
+#include <set>
+
+namespace kg::rbac {
+namespace {
+
+std::string key(std::string_view ns, std::string_view name) {
+  std::string k(ns);
+  k += '/';
+  k += name;
+  return k;
+}
+
+}  // namespace
+
+Policy Policy::build(Objects objects, std::string_view default_namespace) {
+  Policy p;
+  p.objects_ = std::move(objects);
+  std::set<std::string, std::less<>> names;
+  auto fill = [&](std::string& ns) {
+    if (ns.empty()) ns = std::string(default_namespace);
+    names.insert(ns);
+  };
+  for (auto& r : p.objects_.roles) {
+    if (!r.cluster) fill(r.name_space);
+  }
+  for (auto& b : p.objects_.bindings) {
+    if (!b.cluster) fill(b.name_space);
+    for (auto& s : b.subjects) {
+      if (s.kind != SubjectKind::ServiceAccount) continue;
+      // A ClusterRoleBinding's ServiceAccount subject must name its
+      // namespace; without one the authorizer matches nobody, so leave it.
+      if (s.name_space.empty() && !b.cluster) s.name_space = b.name_space;
+      if (!s.name_space.empty()) names.insert(s.name_space);
+    }
+  }
+  for (auto& sa : p.objects_.service_accounts) fill(sa.name_space);
+  for (auto& pod : p.objects_.pods) fill(pod.name_space);
+  p.namespaces_.assign(names.begin(), names.end());
+
+  // cluster-admin exists in every cluster (the API server creates it), so a
+  // manifest that binds it means what it says even when the role is not in
+  // the input.
+  bool has_cluster_admin = std::any_of(p.objects_.roles.begin(), p.objects_.roles.end(),
+                                       [](const Role& r) { return r.cluster && r.name == "cluster-admin"; });
+  if (!has_cluster_admin) {
+    Role admin;
+    admin.cluster = true;
+    admin.name = "cluster-admin";
+    admin.bootstrap = true;
+    admin.origin.ref = k8s::ObjectRef{"rbac.authorization.k8s.io/v1", "ClusterRole", "", "cluster-admin"};
+    admin.origin.file = "(built in)";
+    PolicyRule all;
+    all.verbs = {"*"};
+    all.api_groups = {"*"};
+    all.resources = {"*"};
+    all.origin = admin.origin;
+    PolicyRule urls;
+    urls.verbs = {"*"};
+    urls.non_resource_urls = {"*"};
+    urls.origin = admin.origin;
+    admin.rules = {std::move(all), std::move(urls)};
+    p.objects_.roles.push_back(std::move(admin));  // last: the input's roles keep their indexes
+  }
+
+  for (size_t i = 0; i < p.objects_.roles.size(); ++i) {
+    const Role& r = p.objects_.roles[i];
+    // The first of two same-named objects wins; the API server holds only one.
+    if (r.cluster) p.cluster_roles_.emplace(r.name, i);
+    else p.roles_.emplace(key(r.name_space, r.name), i);
+  }
+  p.rules_.resize(p.objects_.roles.size());
+  std::vector<int> state(p.objects_.roles.size(), 0);  // 0 new, 1 expanding, 2 done
+  for (size_t i = 0; i < p.objects_.roles.size(); ++i) p.expand(i, state);
+  return p;
+}
+
+void Policy::expand(size_t index, std::vector<int>& state) {
+  if (state[index] != 0) return;
+  state[index] = 1;
+  const Role& role = objects_.roles[index];
+  std::vector<RuleRef>& out = rules_[index];
+  if (!role.aggregated) {
+    for (const auto& r : role.rules) out.push_back(RuleRef{&role, &r});
+  } else {
+    // The controller writes the union of the rules of the matched roles
+    // (their own aggregated rules when they aggregate too), skipping itself;
+    // an empty selector matches every ClusterRole, as labels.Everything() does.
+    std::set<size_t> seen;
+    for (const auto& selector : role.aggregation) {
+      for (size_t j = 0; j < objects_.roles.size(); ++j) {
+        const Role& other = objects_.roles[j];
+        if (j == index || !other.cluster || !selector.matches(other.labels) || !seen.insert(j).second) continue;
+        expand(j, state);
+        if (state[j] == 1) continue;  // a cycle: the controller converges on what is already written
+        for (const auto& r : rules_[j]) out.push_back(r);
+      }
+    }
+  }
+  state[index] = 2;
+}
+
+const Role* Policy::role_of(const Binding& binding) const {
+  if (binding.role_is_cluster) {
+    auto it = cluster_roles_.find(binding.role_name);
+    return it == cluster_roles_.end() ? nullptr : &objects_.roles[it->second];
+  }
+  auto it = roles_.find(key(binding.name_space, binding.role_name));
+  return it == roles_.end() ? nullptr : &objects_.roles[it->second];
+}
+
+const std::vector<RuleRef>& Policy::rules_of(const Role& role) const {
+  return rules_[static_cast<size_t>(&role - objects_.roles.data())];
+}
+
+std::vector<const Binding*> Policy::bindings_granting(const Role& role) const {
+  std::vector<const Binding*> out;
+  for (const auto& b : objects_.bindings) {
+    const Role* target = role_of(b);
+    if (target == nullptr) continue;
+    if (target == &role) {
+      out.push_back(&b);
+      continue;
+    }
+    const auto& rules = rules_of(*target);
+    if (std::any_of(rules.begin(), rules.end(), [&](const RuleRef& r) { return r.role == &role; })) out.push_back(&b);
+  }
+  return out;
+}
+
+const ServiceAccount* Policy::service_account(std::string_view name_space, std::string_view name) const {
+  for (const auto& sa : objects_.service_accounts) {
+    if (sa.name_space == name_space && sa.name == name) return &sa;
+  }
+  return nullptr;
+}
+
+}  // namespace kg::rbac
