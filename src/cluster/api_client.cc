@@ -67,6 +67,8 @@ Expected<std::string> ApiClient::get_text(std::string_view path) {
   if (!response) return response.error();
   if (response->status != 200) return http_error(fmt::format("get {}", path), *response);
   return std::move(response->body);
+}
+
 Expected<doc::Node> ApiClient::create(std::string_view path, std::string_view json_body) {
   auto response = http_.send("POST", path, "application/json", json_body);
   if (!response) return response.error();
