@@ -42,7 +42,9 @@ std::string wait_for_text(const std::string& path, std::initializer_list<std::st
 }
 
 std::string fmt_field(std::string_view key, std::string_view value) {
-  return "\"" + std::string(key) + "\":\"" + std::string(value) + "\"";
+  std::string field = "\"";
+  field.append(key).append("\":\"").append(value).append("\"");
+  return field;
 }
 
 bool has_alert(const std::string& text, std::string_view rule, std::string_view kind, std::string_view name) {
@@ -149,6 +151,13 @@ TEST(LiveWatch, AlertsOnInjectionPathsAndSurvivesApiServerRestart) {
   ASSERT_EQ(cp.kubectl("apply -f " + quote(dir + "/webhook.yaml") + " >/dev/null"), 0);
   text = wait_for_text(out, {"KG-WH-001"});
   EXPECT_TRUE(has_alert(text, "KG-WH-001", "MutatingWebhookConfiguration", "rogue-injector")) << text;
+
+  // Least privilege broken: a service account bound to cluster-admin.
+  ASSERT_EQ(cp.kubectl("create clusterrolebinding shop-takeover --clusterrole=cluster-admin "
+                       "--serviceaccount=shop:default >/dev/null"),
+            0);
+  text = wait_for_text(out, {"KG-RBAC-014"});
+  EXPECT_TRUE(has_alert(text, "KG-RBAC-014", "ClusterRoleBinding", "shop-takeover")) << text;
 
   // S3: an ephemeral container added to a running pod.
   ASSERT_EQ(cp.kubectl("-n shop run target --image=registry.example.com/app:1.0 --restart=Never >/dev/null"), 0);

@@ -41,6 +41,15 @@ const doc::Node* controller_reference(const doc::Node& object) {
   return nullptr;
 }
 
+bool is_rbac_kind(std::string_view kind) {
+  return kind == "Role" || kind == "ClusterRole" || kind == "RoleBinding" || kind == "ClusterRoleBinding";
+}
+
+std::string inventory_fingerprint(const rules::Finding& f) {
+  return fmt::format("{}|{}|{}|{}|{}|{}", f.rule_id, f.object.kind, f.object.name_space, f.object.name, f.path,
+                     f.message);
+}
+
 }  // namespace
 
 std::string finding_fingerprint(const rules::Finding& finding) {
@@ -57,6 +66,21 @@ std::vector<rules::Finding> ChangeMonitor::evaluate(const doc::Document& documen
   return findings;
 }
 
+std::vector<rules::Finding> ChangeMonitor::rbac_findings() const {
+  k8s::Inventory inventory;
+  std::vector<rules::Finding> scratch;
+  for (const auto& [id, known] : known_) {
+    if (!is_rbac_kind(id.substr(0, id.find('/')))) continue;
+    k8s::Extraction extraction;
+    k8s::extract_objects(known.document, extraction);
+    for (const auto& object : extraction.objects) evaluate_object(object, catalog_, config_, scratch, &inventory);
+  }
+  std::vector<rules::Finding> findings;
+  evaluate_inventory(inventory, catalog_, config_, findings);
+  std::erase_if(findings, [](const rules::Finding& f) { return f.suppressed || !f.rule_id.starts_with("KG-RBAC-"); });
+  return findings;
+}
+
 const ChangeMonitor::Known* ChangeMonitor::owner_of(const doc::Node& object) const {
   const doc::Node* ref = controller_reference(object);
   if (ref == nullptr) return nullptr;
@@ -68,12 +92,31 @@ const ChangeMonitor::Known* ChangeMonitor::owner_of(const doc::Node& object) con
 
 std::vector<rules::Finding> ChangeMonitor::apply(ObjectChange&& change) {
   std::string id = fmt::format("{}/{}", change.kind, change.key);
+  bool rbac = is_rbac_kind(change.kind);
+  if (rbac && change.initial) rbac_baseline_ready_ = false;
+  if (rbac && !change.initial && !rbac_baseline_ready_) {
+    rbac_fingerprints_.clear();
+    for (const auto& f : rbac_findings()) rbac_fingerprints_.insert(inventory_fingerprint(f));
+    rbac_baseline_ready_ = true;
+  }
+  auto rbac_changes = [&]() {
+    std::vector<rules::Finding> introduced;
+    std::set<std::string> now;
+    for (auto& f : rbac_findings()) {
+      std::string print = inventory_fingerprint(f);
+      if (!rbac_fingerprints_.contains(print)) introduced.push_back(std::move(f));
+      now.insert(std::move(print));
+    }
+    rbac_fingerprints_ = std::move(now);
+    return introduced;
+  };
   auto previous = known_.find(id);
   if (change.change == Change::Deleted) {
     if (previous != known_.end()) {
       std::erase_if(by_uid_, [&](const auto& entry) { return entry.second == id; });
       known_.erase(previous);
     }
+    if (rbac && !change.initial) rbac_changes();  // a removal introduces nothing, but moves the baseline
     return {};
   }
 
@@ -114,6 +157,9 @@ std::vector<rules::Finding> ChangeMonitor::apply(ObjectChange&& change) {
   }
   if (!uid.empty()) by_uid_[uid] = id;
   known_[id] = Known{std::move(document), std::move(fingerprints)};
+  if (rbac && !change.initial) {
+    for (auto& f : rbac_changes()) introduced.push_back(std::move(f));
+  }
   return introduced;
 }
 

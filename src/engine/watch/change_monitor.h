@@ -8,6 +8,10 @@
 // A pod its controller just made is compared with the controller's template:
 // it reports what differs from the template (an injected container), not the
 // template's own findings again for every replica.
+// RBAC rules look at roles and bindings together (a binding is only as
+// dangerous as the role it grants), so an RBAC change re-runs them over every
+// role and binding known and reports the findings that were not there before
+// (a binding to cluster-admin, a wildcard role, ...).
 #pragma once
 
 #include <map>
@@ -49,6 +53,8 @@ class ChangeMonitor {
   };
 
   std::vector<rules::Finding> evaluate(const doc::Document& document) const;
+  // The RBAC rules' findings over every known role and binding.
+  std::vector<rules::Finding> rbac_findings() const;
   const Known* owner_of(const doc::Node& object) const;
 
   const rules::Catalog& catalog_;
@@ -57,6 +63,10 @@ class ChangeMonitor {
   std::map<std::string, Known, std::less<>> known_;         // kind/key -> state
   std::map<std::string, std::string, std::less<>> by_uid_;  // metadata.uid -> kind/key
   uint32_t next_index_ = 0;
+  // Fingerprints of the RBAC findings before the latest RBAC change; computed
+  // on the first change after the initial lists (not once per listed object).
+  std::set<std::string> rbac_fingerprints_;
+  bool rbac_baseline_ready_ = false;
 };
 
 // Identifies a finding across versions of an object and between a template
