@@ -15,8 +15,8 @@
 #include <yaml.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -53,8 +53,7 @@ bool collect(const std::vector<std::string>& args, std::vector<fs::path>& out) {
     const fs::path p(a);
     if (fs::is_directory(p, ec)) {
       std::vector<fs::path> found;
-      for (auto it = fs::recursive_directory_iterator(
-               p, fs::directory_options::skip_permission_denied, ec);
+      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_regular_file(ec) && is_yaml_name(it->path())) {
           found.push_back(it->path());
@@ -99,9 +98,8 @@ void parse_file(const fs::path& path, Totals& t, std::vector<char>& iobuf) {
   for (;;) {
     yaml_event_t ev;
     if (yaml_parser_parse(&parser, &ev) == 0) {
-      std::fprintf(stderr, "yaml_floor: %s:%zu:%zu: %s %s\n", path.c_str(),
-                   parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                   parser.problem != nullptr ? parser.problem : "parse error",
+      std::fprintf(stderr, "yaml_floor: %s:%zu:%zu: %s %s\n", path.c_str(), parser.problem_mark.line + 1,
+                   parser.problem_mark.column + 1, parser.problem != nullptr ? parser.problem : "parse error",
                    parser.context != nullptr ? parser.context : "");
       ++t.errors;
       break;
@@ -110,8 +108,7 @@ void parse_file(const fs::path& path, Totals& t, std::vector<char>& iobuf) {
     const yaml_event_type_t type = ev.type;
     if (after_doc_start) {
       const bool empty = type == YAML_SCALAR_EVENT && ev.data.scalar.length == 0 &&
-                         ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-                         ev.data.scalar.tag == nullptr;
+                         ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && ev.data.scalar.tag == nullptr;
       if (!empty) ++t.non_empty_documents;
       after_doc_start = false;
     }
@@ -142,9 +139,10 @@ int main(int argc, char** argv) {
     if (a == "--quiet" || a == "-q") {
       quiet = true;
     } else if (a == "--help" || a == "-h") {
-      std::printf("usage: yaml_floor [--quiet] PATH...\n"
-                  "Bare libyaml event pass (no tree) over files and directories "
-                  "(*.yaml, *.yml).\n");
+      std::printf(
+          "usage: yaml_floor [--quiet] PATH...\n"
+          "Bare libyaml event pass (no tree) over files and directories "
+          "(*.yaml, *.yml).\n");
       return 0;
     } else {
       args.emplace_back(a);
@@ -167,19 +165,17 @@ int main(int argc, char** argv) {
   const double secs = elapsed.count();
   const double mbps = secs > 0 ? static_cast<double>(t.bytes) / 1e6 / secs : 0.0;
   if (quiet) {
-    std::printf("files=%llu bytes=%llu documents=%llu non_empty_documents=%llu events=%llu "
-                "errors=%llu seconds=%.3f mb_per_s=%.1f\n",
-                static_cast<unsigned long long>(t.files), static_cast<unsigned long long>(t.bytes),
-                static_cast<unsigned long long>(t.documents),
-                static_cast<unsigned long long>(t.non_empty_documents),
-                static_cast<unsigned long long>(t.events),
-                static_cast<unsigned long long>(t.errors), secs, mbps);
+    std::printf(
+        "files=%llu bytes=%llu documents=%llu non_empty_documents=%llu events=%llu "
+        "errors=%llu seconds=%.3f mb_per_s=%.1f\n",
+        static_cast<unsigned long long>(t.files), static_cast<unsigned long long>(t.bytes),
+        static_cast<unsigned long long>(t.documents), static_cast<unsigned long long>(t.non_empty_documents),
+        static_cast<unsigned long long>(t.events), static_cast<unsigned long long>(t.errors), secs, mbps);
   } else {
     std::printf("files      %llu\n", static_cast<unsigned long long>(t.files));
     std::printf("bytes      %llu (%.1f MB)\n", static_cast<unsigned long long>(t.bytes),
                 static_cast<double>(t.bytes) / 1e6);
-    std::printf("documents  %llu (%llu non-empty)\n",
-                static_cast<unsigned long long>(t.documents),
+    std::printf("documents  %llu (%llu non-empty)\n", static_cast<unsigned long long>(t.documents),
                 static_cast<unsigned long long>(t.non_empty_documents));
     std::printf("events     %llu\n", static_cast<unsigned long long>(t.events));
     if (t.errors != 0) {

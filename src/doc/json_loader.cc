@@ -49,8 +49,7 @@ class JsonParser {
     skip_space();
     if (pos_ >= text_.size()) return fail("unexpected end of input, expected a value");
     if (++nodes_ > limits_.max_nodes_per_document) {
-      return fail(fmt::format("document has more than {} nodes", limits_.max_nodes_per_document),
-                  ErrorCode::TooLarge);
+      return fail(fmt::format("document has more than {} nodes", limits_.max_nodes_per_document), ErrorCode::TooLarge);
     }
     Mark at = mark();
     char c = text_[pos_];
@@ -197,9 +196,7 @@ class JsonParser {
           append_utf8(s, cp);
           break;
         }
-        default:
-          --pos_;
-          return fail(fmt::format("invalid escape '\\{}'", printable(e)));
+        default: --pos_; return fail(fmt::format("invalid escape '\\{}'", printable(e)));
       }
     }
   }

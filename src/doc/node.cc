@@ -161,8 +161,8 @@ bool looks_numeric(std::string_view s, bool& is_float) {
 
 ScalarType resolve_plain_scalar(std::string_view text) {
   if (text.empty() || text == "~" || is_any_of(text, {"null", "Null", "NULL"})) return ScalarType::Null;
-  if (is_any_of(text, {"true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
-                       "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"})) {
+  if (is_any_of(text, {"true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No",
+                       "NO",   "on",   "On",   "ON",    "off",   "Off",   "OFF", "y",   "Y",   "n",  "N"})) {
     // go-yaml v2 (what sigs.k8s.io/yaml uses) treats y/n as strings; keep that.
     if (text.size() == 1) return ScalarType::String;
     return ScalarType::Bool;

@@ -86,8 +86,8 @@ InputSet expand_inputs(std::span<const std::string> paths) {
   return set;
 }
 
-void load_text(std::string_view text, std::string_view name, const DocumentSink& on_document,
-               const ErrorSink& on_error, const LoadLimits& limits) {
+void load_text(std::string_view text, std::string_view name, const DocumentSink& on_document, const ErrorSink& on_error,
+               const LoadLimits& limits) {
   if (looks_like_json(text)) {
     parse_json_stream(text, name, on_document, on_error, limits);
     return;

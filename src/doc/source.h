@@ -26,7 +26,7 @@ void load_input(const std::string& path, const DocumentSink& on_document, const 
                 const LoadLimits& limits = {});
 
 // Loads documents from text already in memory (AdmissionReview bodies, tests).
-void load_text(std::string_view text, std::string_view name, const DocumentSink& on_document,
-               const ErrorSink& on_error, const LoadLimits& limits = {});
+void load_text(std::string_view text, std::string_view name, const DocumentSink& on_document, const ErrorSink& on_error,
+               const LoadLimits& limits = {});
 
 }  // namespace kg::doc

@@ -124,8 +124,7 @@ class TreeBuilder {
         if (nodes_ > limits_.max_nodes_per_document) return too_large(event);
         return complete(Node(it->second.node), {}, event);
       }
-      default:
-        return std::nullopt;
+      default: return std::nullopt;
     }
   }
 
@@ -143,9 +142,9 @@ class TreeBuilder {
   }
 
   LoadError too_large(const yaml_event_t& event) const {
-    return LoadError{ErrorCode::TooLarge, std::string(file_), mark_of(event.start_mark),
-                     fmt::format("document has more than {} nodes (alias expansion included)",
-                                 limits_.max_nodes_per_document)};
+    return LoadError{
+        ErrorCode::TooLarge, std::string(file_), mark_of(event.start_mark),
+        fmt::format("document has more than {} nodes (alias expansion included)", limits_.max_nodes_per_document)};
   }
 
   std::optional<LoadError> open(Node n, std::string anchor, const yaml_event_t& event) {
@@ -250,8 +249,8 @@ void parse_yaml_chunk(std::string_view text, std::string_view file, uint32_t fir
   }
 }
 
-void load_yaml_stream(std::FILE* in, std::string_view file, const DocumentSink& on_document,
-                      const ErrorSink& on_error, const LoadLimits& limits) {
+void load_yaml_stream(std::FILE* in, std::string_view file, const DocumentSink& on_document, const ErrorSink& on_error,
+                      const LoadLimits& limits) {
   std::string chunk;
   uint32_t chunk_first_line = 1;
   uint32_t line_number = 0;

@@ -18,8 +18,8 @@ void parse_yaml_chunk(std::string_view text, std::string_view file, uint32_t fir
 
 // Reads a whole YAML stream from `in`, one kubectl-style document chunk at a
 // time, so memory is bounded by the largest document rather than the file.
-void load_yaml_stream(std::FILE* in, std::string_view file, const DocumentSink& on_document,
-                      const ErrorSink& on_error, const LoadLimits& limits = {});
+void load_yaml_stream(std::FILE* in, std::string_view file, const DocumentSink& on_document, const ErrorSink& on_error,
+                      const LoadLimits& limits = {});
 
 // True when the line is a kubectl document separator: "---" followed by
 // nothing but blanks or a comment.

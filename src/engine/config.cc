@@ -74,8 +74,8 @@ class ConfigReader {
 
   std::optional<rules::Severity> severity(const doc::Node& value, std::string_view field) {
     auto s = rules::parse_severity(value.str());
-    if (!s) error(value.mark(), fmt::format("{}: '{}' is not one of critical, high, medium, low, info", field,
-                                            value.str()));
+    if (!s)
+      error(value.mark(), fmt::format("{}: '{}' is not one of critical, high, medium, low, info", field, value.str()));
     return s;
   }
 
@@ -115,12 +115,16 @@ class ConfigReader {
         else if (f.key == "statusAnnotation") p.status_annotation = std::string(f.value.str());
         else if (f.key == "statusListsContainers") p.status_lists_containers = f.value.as_bool().value_or(false);
         else if (f.key == "overrideAnnotation") p.override_annotation = std::string(f.value.str());
-        else error(f.key_mark, fmt::format("{}: unknown field (known: name, injector, containerNames, repositories, "
-                                           "statusAnnotation, statusListsContainers, overrideAnnotation)", field));
+        else
+          error(f.key_mark, fmt::format("{}: unknown field (known: name, injector, containerNames, repositories, "
+                                        "statusAnnotation, statusListsContainers, overrideAnnotation)",
+                                        field));
       }
       if (p.name.empty()) error(item.mark(), "approvedSidecars: a profile needs a name");
-      else if (p.container_names.empty()) error(item.mark(), fmt::format("approvedSidecars.{}: containerNames is empty", p.name));
-      else if (p.repositories.empty()) error(item.mark(), fmt::format("approvedSidecars.{}: repositories is empty", p.name));
+      else if (p.container_names.empty())
+        error(item.mark(), fmt::format("approvedSidecars.{}: containerNames is empty", p.name));
+      else if (p.repositories.empty())
+        error(item.mark(), fmt::format("approvedSidecars.{}: repositories is empty", p.name));
       else out.push_back(std::move(p));
     }
     return out;

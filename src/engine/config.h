@@ -20,8 +20,8 @@ struct Config {
   std::set<std::string, std::less<>> disabled_rules;  // rule IDs (slugs are resolved on load)
   std::map<std::string, rules::Severity, std::less<>> severity_overrides;
   std::vector<std::string> excluded_namespaces;
-  std::vector<std::string> excluded_paths;  // glob patterns, matched against each file path
-  rules::Settings settings;                 // what rules read (trusted registries, PSS policy, ...)
+  std::vector<std::string> excluded_paths;     // glob patterns, matched against each file path
+  rules::Settings settings;                    // what rules read (trusted registries, PSS policy, ...)
   std::optional<doc::Node> approved_sidecars;  // kept for the sidecar profiles
   std::optional<doc::Node> approved_webhooks;
   // The `admission:` section, read by `kubeguard serve` (src/admission/settings.h);

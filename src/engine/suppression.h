@@ -29,7 +29,6 @@ IgnoreList ignore_list_of(const k8s::Object& object, const k8s::PodSpecView* pod
 
 // Marks a finding suppressed when the ignore list or the configuration covers it,
 // and applies severity overrides.
-void apply_policy(rules::Finding& finding, const rules::RuleMeta& meta, const IgnoreList& ignore,
-                  const Config& config);
+void apply_policy(rules::Finding& finding, const rules::RuleMeta& meta, const IgnoreList& ignore, const Config& config);
 
 }  // namespace kg::engine

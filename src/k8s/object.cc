@@ -14,9 +14,7 @@ std::string ObjectRef::group() const {
   return slash == std::string::npos ? std::string() : api_version.substr(0, slash);
 }
 
-std::string_view Object::annotation(std::string_view key) const {
-  return string_at(annotations(), key);
-}
+std::string_view Object::annotation(std::string_view key) const { return string_at(annotations(), key); }
 
 std::string_view string_at(const doc::Node* node, std::string_view key) {
   if (node == nullptr) return {};

@@ -42,10 +42,10 @@ bool is_pod_bearing_kind(std::string_view kind) {
 }
 
 bool is_workload_kind(std::string_view kind) {
-  static constexpr std::array kKinds = {std::string_view("Deployment"), std::string_view("StatefulSet"),
-                                        std::string_view("DaemonSet"),  std::string_view("ReplicaSet"),
-                                        std::string_view("ReplicationController"), std::string_view("Job"),
-                                        std::string_view("CronJob")};
+  static constexpr std::array kKinds = {
+      std::string_view("Deployment"), std::string_view("StatefulSet"),           std::string_view("DaemonSet"),
+      std::string_view("ReplicaSet"), std::string_view("ReplicationController"), std::string_view("Job"),
+      std::string_view("CronJob")};
   for (auto k : kKinds) {
     if (k == kind) return true;
   }
@@ -88,7 +88,8 @@ void add_containers(PodSpecView& view, ContainerKind kind) {
 
 std::optional<doc::Node> parse_json_annotation(std::string_view value) {
   std::optional<doc::Node> root;
-  doc::load_text(value, "annotation", [&](doc::Document&& d) { root = std::move(d.root); }, [](doc::LoadError&&) {});
+  doc::load_text(
+      value, "annotation", [&](doc::Document&& d) { root = std::move(d.root); }, [](doc::LoadError&&) {});
   return root;
 }
 

@@ -33,7 +33,7 @@ struct ContainerView {
   ContainerKind kind = ContainerKind::Regular;
   ContainerRole role = ContainerRole::Main;
   size_t index = 0;
-  std::string path;  // e.g. "spec.template.spec.containers[1]"
+  std::string path;                              // e.g. "spec.template.spec.containers[1]"
   const SidecarProfile* profile = nullptr;       // the approved profile this container matches
   const SidecarProfile* impersonates = nullptr;  // a profile whose container name it takes with a foreign image
 };
@@ -44,8 +44,8 @@ struct PodSpecView {
   // A CronJob's job template metadata: some injectors (istioctl kube-inject)
   // write their status annotation there instead of on the pod template.
   const doc::Node* outer_metadata = nullptr;
-  std::string path;                     // path of the PodSpec inside the object, e.g. "spec.template.spec"
-  std::string metadata_path;            // e.g. "spec.template.metadata"
+  std::string path;           // path of the PodSpec inside the object, e.g. "spec.template.spec"
+  std::string metadata_path;  // e.g. "spec.template.metadata"
   std::vector<ContainerView> containers;
 
   std::string field_path(std::string_view field) const { return path + "." + std::string(field); }

@@ -22,9 +22,10 @@ std::vector<SidecarProfile> builtin_sidecar_profiles() {
   // Repositories cover each project's official registries and mirrors that keep
   // the project's path; a custom hub (registry.example.com/istio/proxyv2) matches
   // through the leading '*'.
-  const std::vector<std::string> istio_repos = {"*/istio/proxyv2", "*/istio-release/proxyv2", "*/istio-testing/proxyv2",
-                                                "*/istio/proxy_init", "*/istio-release/proxy_init",
-                                                "registry.istio.io/*", "gcr.io/istio-release/*"};
+  const std::vector<std::string> istio_repos = {
+      "*/istio/proxyv2",       "*/istio-release/proxyv2",    "*/istio-testing/proxyv2",
+      "*/istio/proxy_init",    "*/istio-release/proxy_init", "registry.istio.io/*",
+      "gcr.io/istio-release/*"};
   const std::vector<std::string> linkerd_proxy = {"cr.l5d.io/linkerd/proxy", "*/linkerd/proxy",
                                                   "gcr.io/linkerd-io/proxy", "*/linkerd-io/proxy"};
   std::vector<SidecarProfile> p;
@@ -40,15 +41,14 @@ std::vector<SidecarProfile> builtin_sidecar_profiles() {
   std::vector<std::string> linkerd_init = {"cr.l5d.io/linkerd/proxy-init", "*/linkerd/proxy-init",
                                            "gcr.io/linkerd-io/proxy-init", "*/linkerd-io/proxy-init"};
   linkerd_init.insert(linkerd_init.end(), linkerd_proxy.begin(), linkerd_proxy.end());
-  p.push_back({"linkerd-init",
+  p.push_back({"linkerd-init", "linkerd", {"linkerd-init"}, linkerd_init, "linkerd.io/proxy-version", false, ""});
+  p.push_back({"linkerd-network-validator",
                "linkerd",
-               {"linkerd-init"},
-               linkerd_init,
+               {"linkerd-network-validator"},
+               linkerd_proxy,
                "linkerd.io/proxy-version",
                false,
                ""});
-  p.push_back({"linkerd-network-validator", "linkerd", {"linkerd-network-validator"}, linkerd_proxy,
-               "linkerd.io/proxy-version", false, ""});
   p.push_back({"linkerd-debug",
                "linkerd",
                {"linkerd-debug"},
@@ -88,10 +88,20 @@ std::vector<SidecarProfile> builtin_sidecar_profiles() {
                "",
                false,
                ""});
-  p.push_back({"fluent-bit", "fluent-bit", {"fluent-bit", "fluentbit"}, {"*/fluent/fluent-bit", "*/bitnami/fluent-bit"},
-               "", false, ""});
-  p.push_back({"fluentd", "fluentd", {"fluentd"}, {"*/fluent/fluentd", "*/fluent/fluentd-kubernetes-daemonset",
-                                                   "*/bitnami/fluentd"}, "", false, ""});
+  p.push_back({"fluent-bit",
+               "fluent-bit",
+               {"fluent-bit", "fluentbit"},
+               {"*/fluent/fluent-bit", "*/bitnami/fluent-bit"},
+               "",
+               false,
+               ""});
+  p.push_back({"fluentd",
+               "fluentd",
+               {"fluentd"},
+               {"*/fluent/fluentd", "*/fluent/fluentd-kubernetes-daemonset", "*/bitnami/fluentd"},
+               "",
+               false,
+               ""});
   p.push_back({"otel-collector",
                "opentelemetry",
                {"otc-container", "otel-collector", "opentelemetry-collector"},

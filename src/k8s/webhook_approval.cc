@@ -113,8 +113,8 @@ class ApprovalReader {
   void read(const doc::Node& node) {
     if (node.is_null()) return;
     if (!node.is_sequence()) {
-      error(node, fmt::format("{}: expected a list of {{name, service: {{namespace, name}}}} or {{name, url}}",
-                              field_));
+      error(node,
+            fmt::format("{}: expected a list of {{name, service: {{namespace, name}}}} or {{name, url}}", field_));
       return;
     }
     size_t i = 0;

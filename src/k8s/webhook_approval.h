@@ -31,8 +31,8 @@ struct ApprovedWebhook {
   std::string name;               // glob over webhooks[].name
   std::string service_namespace;  // globs over clientConfig.service, used when url is empty
   std::string service_name;
-  std::string url;                // glob over clientConfig.url
-  std::string origin;             // who approved it, for messages: "built-in (istio sidecar injector)", ...
+  std::string url;     // glob over clientConfig.url
+  std::string origin;  // who approved it, for messages: "built-in (istio sidecar injector)", ...
   // The webhook's own control plane writes clientConfig.caBundle at runtime,
   // so a manifest without one is expected.
   bool ca_managed = false;

@@ -42,8 +42,8 @@ std::string_view family_title(std::string_view family) {
 void write_rules_table(const rules::Catalog& catalog, std::ostream& out) {
   out << fmt::format("{:<12} {:<9} {:<38} {}\n", "ID", "SEVERITY", "SLUG", "TITLE");
   for (const auto& r : catalog.rules()) {
-    out << fmt::format("{:<12} {:<9} {:<38} {}\n", r.meta->id, rules::severity_name(r.meta->severity),
-                       r.meta->slug, r.meta->title);
+    out << fmt::format("{:<12} {:<9} {:<38} {}\n", r.meta->id, rules::severity_name(r.meta->severity), r.meta->slug,
+                       r.meta->title);
   }
   out << fmt::format("\n{} rules. `kubeguard rules ID` explains one.\n", catalog.rules().size());
 }
@@ -88,8 +88,8 @@ void write_rules_markdown(const rules::Catalog& catalog, std::ostream& out) {
   for (const auto& r : catalog.rules()) by_family[r.meta->family].push_back(r.meta);
   out << fmt::format("{} rules.\n\n| ID | Slug | Severity | Title |\n|---|---|---|---|\n", catalog.rules().size());
   for (const auto& r : catalog.rules()) {
-    out << fmt::format("| [{}](#{}) | {} | {} | {} |\n", r.meta->id, fmt::format("{}", r.meta->id),
-                       r.meta->slug, rules::severity_name(r.meta->severity), r.meta->title);
+    out << fmt::format("| [{}](#{}) | {} | {} | {} |\n", r.meta->id, fmt::format("{}", r.meta->id), r.meta->slug,
+                       rules::severity_name(r.meta->severity), r.meta->title);
   }
   for (const auto& [family, metas] : by_family) {
     out << fmt::format("\n## {}\n", family_title(family));

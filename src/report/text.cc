@@ -71,8 +71,8 @@ void write_text(const ReportInput& input, std::ostream& out, bool color) {
       std::string where = f.file.empty() ? std::string() : fmt::format("  {}{}{}", st.dim(), f.file, st.reset());
       out << '\n' << st.bold() << f.object.display() << st.reset() << where << '\n';
     }
-    out << "  " << st.paint(f.severity) << fmt::format("{:<8}", upper(rules::severity_name(f.severity)))
-        << st.reset() << ' ' << f.rule_id << "  " << f.message;
+    out << "  " << st.paint(f.severity) << fmt::format("{:<8}", upper(rules::severity_name(f.severity))) << st.reset()
+        << ' ' << f.rule_id << "  " << f.message;
     if (f.suppressed) out << st.dim() << "  [suppressed: " << f.suppression << ']' << st.reset();
     out << '\n';
     std::string loc = location(f);
@@ -101,10 +101,11 @@ void write_text(const ReportInput& input, std::ostream& out, bool color) {
   }
   out << '\n'
       << st.bold()
-      << fmt::format("{} files, {} objects: {} findings{}, {} suppressed, {} errors, {} documents skipped "
-                     "(no apiVersion/kind)",
-                     s.files, s.objects, s.findings(), counts.empty() ? "" : " (" + counts + ")", s.suppressed,
-                     s.errors, s.skipped_documents)
+      << fmt::format(
+             "{} files, {} objects: {} findings{}, {} suppressed, {} errors, {} documents skipped "
+             "(no apiVersion/kind)",
+             s.files, s.objects, s.findings(), counts.empty() ? "" : " (" + counts + ")", s.suppressed, s.errors,
+             s.skipped_documents)
       << st.reset() << '\n';
 }
 

@@ -2,8 +2,7 @@
 
 namespace kg::rules {
 
-void Emitter::report(std::string path, const doc::Node* at, std::string message,
-                     const k8s::ContainerView* container) {
+void Emitter::report(std::string path, const doc::Node* at, std::string message, const k8s::ContainerView* container) {
   Finding f;
   f.rule_id = std::string(meta_.id);
   f.severity = meta_.severity;

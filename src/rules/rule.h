@@ -27,11 +27,11 @@ struct Reference {
 struct Settings;
 
 struct RuleMeta {
-  std::string_view id;      // KG-<FAMILY>-<NNN>
-  std::string_view slug;    // kebab-case name, accepted wherever an ID is
+  std::string_view id;    // KG-<FAMILY>-<NNN>
+  std::string_view slug;  // kebab-case name, accepted wherever an ID is
   std::string_view title;
   Severity severity;
-  std::string_view family;  // POD, PSS, SC, IMG, WH, RBAC, NET, NS, SEC, DRIFT, AUD
+  std::string_view family;              // POD, PSS, SC, IMG, WH, RBAC, NET, NS, SEC, DRIFT, AUD
   std::vector<std::string_view> kinds;  // kinds the rule reads; "pod-bearing" for every workload kind
   std::string_view rationale;
   std::string_view remediation;
@@ -47,28 +47,28 @@ inline constexpr Reference kPrivilegedContainer{ReferenceKind::ThreatMatrix, "MS
 inline constexpr Reference kWritableHostPath{ReferenceKind::ThreatMatrix, "MS-TA9013", "Writable hostPath mount"};
 inline constexpr Reference kSidecarInjection{ReferenceKind::ThreatMatrix, "MS-TA9011", "Sidecar injection"};
 inline constexpr Reference kContainerServiceAccount{ReferenceKind::ThreatMatrix, "MS-TA9016",
-                                                     "Container service account"};
+                                                    "Container service account"};
 inline constexpr Reference kAppCredentialsInConfig{ReferenceKind::ThreatMatrix, "MS-TA9027",
-                                                    "Application credentials in configuration files"};
+                                                   "Application credentials in configuration files"};
 inline constexpr Reference kClusterInternalNetworking{ReferenceKind::ThreatMatrix, "MS-TA9034",
-                                                       "Cluster internal networking"};
+                                                      "Cluster internal networking"};
 inline constexpr Reference kResourceHijacking{ReferenceKind::ThreatMatrix, "MS-TA9039", "Resource hijacking"};
 inline constexpr Reference kDenialOfService{ReferenceKind::ThreatMatrix, "MS-TA9040", "Denial of service"};
 inline constexpr Reference kRestrictOverPermissive{ReferenceKind::ThreatMatrix, "MS-M9013",
-                                                    "Restrict over permissive containers"};
+                                                   "Restrict over permissive containers"};
 inline constexpr Reference kPodSecurityStandards{ReferenceKind::ThreatMatrix, "MS-M9017",
-                                                  "Ensure that pods meet defined Pod Security Standards"};
+                                                 "Ensure that pods meet defined Pod Security Standards"};
 inline constexpr Reference kRequestsAndLimits{ReferenceKind::ThreatMatrix, "MS-M9029",
-                                               "Set requests and limits for containers"};
+                                              "Set requests and limits for containers"};
 inline constexpr Reference kDisableSaAutomount{ReferenceKind::ThreatMatrix, "MS-M9025",
-                                                "Disable Service Account Auto Mount"};
+                                               "Disable Service Account Auto Mount"};
 inline constexpr Reference kNetworkSegmentation{ReferenceKind::ThreatMatrix, "MS-M9014", "Network Segmentation"};
 inline constexpr Reference kLeastPrivilege{ReferenceKind::ThreatMatrix, "MS-M9003",
                                            "Adhere to least-privilege principle"};
 inline constexpr Reference kRestrictLsm{ReferenceKind::ThreatMatrix, "MS-M9011",
                                         "Restrict Container Runtime using LSM"};
 inline constexpr Reference kPlainTextCredentials{ReferenceKind::ThreatMatrix, "MS-M9026",
-                                                  "Avoid using plain text credentials in configuration files"};
+                                                 "Avoid using plain text credentials in configuration files"};
 inline constexpr Reference kManagedSecretStore{ReferenceKind::ThreatMatrix, "MS-M9022", "Use Managed Secret Store"};
 inline constexpr Reference kGateImages{ReferenceKind::ThreatMatrix, "MS-M9005.003",
                                        "Gate images deployed to Kubernetes cluster"};
@@ -76,7 +76,7 @@ inline constexpr Reference kAttackEscapeToHost{ReferenceKind::Attack, "T1611", "
 inline constexpr Reference kAttackDeployContainer{ReferenceKind::Attack, "T1610", "Deploy Container"};
 inline constexpr Reference kAttackResourceHijacking{ReferenceKind::Attack, "T1496", "Resource Hijacking"};
 inline constexpr Reference kAttackUnsecuredCredentials{ReferenceKind::Attack, "T1552.007",
-                                                        "Unsecured Credentials: Container API"};
+                                                       "Unsecured Credentials: Container API"};
 inline constexpr Reference kAttackStealToken{ReferenceKind::Attack, "T1528", "Steal Application Access Token"};
 inline constexpr Reference kAttackValidAccounts{ReferenceKind::Attack, "T1078", "Valid Accounts"};
 inline constexpr Reference kAttackNetworkDiscovery{ReferenceKind::Attack, "T1046", "Network Service Discovery"};

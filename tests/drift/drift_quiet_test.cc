@@ -1,9 +1,9 @@
 // What must stay quiet: a live dump with everything the API server adds
 // against its clean manifests, and workloads that istio or linkerd injected.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "drift/drift_test_util.h"
 #include "k8s/object.h"

@@ -1,7 +1,6 @@
 // One test (or a few) per DRIFT rule and per matching decision.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "drift/drift_test_util.h"
 #include "engine/config.h"
@@ -81,7 +80,8 @@ TEST(DriftSecurityContext, AnotherServiceAccountIsMedium) {
 
 TEST(DriftEnv, ValuesAreNeverShown) {
   std::string base = deployment(
-      "          env:\n            - {name: DB_PASSWORD, value: hunter2-old}\n            - {name: MODE, value: prod}\n");
+      "          env:\n            - {name: DB_PASSWORD, value: hunter2-old}\n            - {name: MODE, value: "
+      "prod}\n");
   std::string live = deployment(
       "          env:\n            - {name: DB_PASSWORD, value: hunter2-new}\n            - {name: EXFIL_URL, value: "
       "https://x.example}\n          envFrom:\n            - secretRef: {name: admin-creds}\n");
@@ -119,10 +119,13 @@ TEST(DriftVolumes, HostPathVolumeAndMountAreHigh) {
 }
 
 TEST(DriftVolumes, ChangedSourceAndDefaultModeWrittenInOctal) {
-  std::string base = deployment("", "      volumes:\n        - name: cfg\n          configMap: {name: api, defaultMode: 0644}\n");
-  std::string same = deployment("", "      volumes:\n        - name: cfg\n          configMap: {name: api, defaultMode: 420}\n");
+  std::string base =
+      deployment("", "      volumes:\n        - name: cfg\n          configMap: {name: api, defaultMode: 0644}\n");
+  std::string same =
+      deployment("", "      volumes:\n        - name: cfg\n          configMap: {name: api, defaultMode: 420}\n");
   EXPECT_TRUE(diff_texts(base, same).findings.empty()) << dump(diff_texts(base, same));
-  std::string other = deployment("", "      volumes:\n        - name: cfg\n          secret: {secretName: api-admin}\n");
+  std::string other =
+      deployment("", "      volumes:\n        - name: cfg\n          secret: {secretName: api-admin}\n");
   auto found = of_rule(diff_texts(base, other), "KG-DRIFT-007");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_NE(found[0].message.find("configMap api -> secret api-admin"), std::string::npos) << found[0].message;

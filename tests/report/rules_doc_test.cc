@@ -1,9 +1,10 @@
 // docs/rules.md is generated from the catalog; this fails when it is stale.
-#include <gtest/gtest.h>
+#include "report/rules_doc.h"
 
 #include <sstream>
 
-#include "report/rules_doc.h"
+#include <gtest/gtest.h>
+
 #include "support/test_support.h"
 
 namespace kg {

@@ -69,7 +69,8 @@ spec:
   EXPECT_NE(f[0].message.find("no NetworkPolicy of namespace 'shop' (1 in all) selects its pods"), std::string::npos)
       << f[0].message;
   EXPECT_EQ(f[1].object.name, "loose");
-  EXPECT_NE(f[1].message.find("the unspecified namespace (manifests without metadata.namespace) has no NetworkPolicy"), std::string::npos);
+  EXPECT_NE(f[1].message.find("the unspecified namespace (manifests without metadata.namespace) has no NetworkPolicy"),
+            std::string::npos);
   EXPECT_EQ(f[1].severity, rules::Severity::Medium);
 }
 

@@ -1,8 +1,8 @@
 // Sidecar injection seen in manifests: the scenarios of DESIGN.md as
 // before/after pairs, and the quiet cases.
-#include <gtest/gtest.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "doc/source.h"
 #include "support/test_support.h"
@@ -272,7 +272,8 @@ spec:
       image: registry.example.com/helper:1
     - name: app
       image: registry.example.com/app:1
-)").findings;
+)")
+               .findings;
   bool helper_extra = false;
   for (const auto& finding : f) {
     if (finding.rule_id == "KG-SC-001") helper_extra = finding.container == "helper";
@@ -303,8 +304,8 @@ spec:
 }
 
 TEST(SidecarRules, ConfigProfileErrorsNameTheField) {
-  auto result = engine::parse_config("approvedSidecars:\n  - name: x\n    images: [a]\n", "cfg.yaml",
-                                     testing::catalog());
+  auto result =
+      engine::parse_config("approvedSidecars:\n  - name: x\n    images: [a]\n", "cfg.yaml", testing::catalog());
   ASSERT_FALSE(result.errors.empty());
   EXPECT_EQ(result.errors[0].mark.line, 3u);
   EXPECT_NE(result.errors[0].message.find("approvedSidecars.images"), std::string::npos);
@@ -316,7 +317,8 @@ TEST(SidecarCorpus, InjectedWorkloadsAreRecognised) {
   // linkerd's *.input.yml files are what the injector is given, not what it
   // produced; the injected workloads are its golden outputs and injected_*.
   std::vector<std::string> inputs = {testing::corpus("manifests/istio/injected-sidecars")};
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::corpus("manifests/linkerd2/inject"))) {
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(testing::corpus("manifests/linkerd2/inject"))) {
     std::string name = entry.path().filename().string();
     if (name.find(".golden.") != std::string::npos || name.rfind("injected_", 0) == 0) {
       inputs.push_back(entry.path().string());

@@ -12,10 +12,13 @@ TEST(SecretPatterns, NameWordsSplitOnSeparatorsHumpsAndDigits) {
 }
 
 TEST(SecretPatterns, CredentialNamesAreStrong) {
-  for (std::string_view name : {"PASSWORD", "DB_PASSWORD", "MYSQL_ROOT_PASSWD", "dbPassword", "GITHUB_TOKEN",
-                                "API_KEY", "apiKey", "APIKEY", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY",
-                                "PRIVATE_KEY", "CLIENT_SECRET", "SECRET_KEY_BASE", "CREDENTIALS", "REDIS_PASS",
-                                "DB_PWD", "VAULT_SECRET_ID", "DBPASSWORD", "SIGNING_KEY", "requirepass"}) {
+  for (std::string_view name : {"PASSWORD",        "DB_PASSWORD",     "MYSQL_ROOT_PASSWD",
+                                "dbPassword",      "GITHUB_TOKEN",    "API_KEY",
+                                "apiKey",          "APIKEY",          "AWS_SECRET_ACCESS_KEY",
+                                "AWS_ACCESS_KEY",  "PRIVATE_KEY",     "CLIENT_SECRET",
+                                "SECRET_KEY_BASE", "CREDENTIALS",     "REDIS_PASS",
+                                "DB_PWD",          "VAULT_SECRET_ID", "DBPASSWORD",
+                                "SIGNING_KEY",     "requirepass"}) {
     EXPECT_EQ(name_signal(name), NameSignal::Strong) << name;
   }
 }
@@ -56,18 +59,17 @@ TEST(SecretPatterns, RecognisesCredentialShapes) {
 TEST(SecretPatterns, LookalikesHaveNoShape) {
   for (std::string_view text :
        {"AKIA", "AKIAIOSFODNN7EXAMPLEXX", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
-        "postgres://app@db:5432/shop", "postgres://app:$(DB_PASSWORD)@db/shop", "Bearer $TOKEN",
-        "basic authentication", "--requirepass $(REDIS_PASSWORD)", "eyJhbGciOiJIUzI1NiJ9",
-        "3c0d9c0320bb34888c2df5757c718ce6ca992ce6", "Password=;"}) {
+        "postgres://app@db:5432/shop", "postgres://app:$(DB_PASSWORD)@db/shop", "Bearer $TOKEN", "basic authentication",
+        "--requirepass $(REDIS_PASSWORD)", "eyJhbGciOiJIUzI1NiJ9", "3c0d9c0320bb34888c2df5757c718ce6ca992ce6",
+        "Password=;"}) {
     EXPECT_EQ(credential_shape(text), "") << text;
   }
 }
 
 TEST(SecretPatterns, ValuesThatCannotBeCredentials) {
-  for (std::string_view value :
-       {"", "  ", "/var/run/secrets/tokens/token", "./key.pem", "my/secret/file/path", "$(DB_PASSWORD)",
-        "${TOKEN}", "true", "Disabled", "https://vault.example.com:8200", "{{ .Values.password }}",
-        "<your-password>", "my-tls-secret", "db-credentials"}) {
+  for (std::string_view value : {"", "  ", "/var/run/secrets/tokens/token", "./key.pem", "my/secret/file/path",
+                                 "$(DB_PASSWORD)", "${TOKEN}", "true", "Disabled", "https://vault.example.com:8200",
+                                 "{{ .Values.password }}", "<your-password>", "my-tls-secret", "db-credentials"}) {
     EXPECT_TRUE(is_non_secret_value(value)) << value;
   }
   for (std::string_view value : {"hunter2", "admin", "password", "s3cr3t/With+Slash=", "mysecretpassword"}) {

@@ -21,9 +21,10 @@ engine::Config config_from(std::string_view text) {
 
 // A pod-mutating webhook in all namespaces that is otherwise clean (CA bundle, fails closed).
 std::string pod_injector(std::string_view name, std::string_view client_config) {
-  return mutating(fmt::format("- name: {}\n  sideEffects: None\n  admissionReviewVersions: [v1]\n"
-                              "  failurePolicy: Fail\n{}  clientConfig:\n{}    caBundle: Y2E=\n",
-                              name, kPodCreateRules, client_config));
+  return mutating(
+      fmt::format("- name: {}\n  sideEffects: None\n  admissionReviewVersions: [v1]\n"
+                  "  failurePolicy: Fail\n{}  clientConfig:\n{}    caBundle: Y2E=\n",
+                  name, kPodCreateRules, client_config));
 }
 
 std::vector<rules::Finding> wh_findings(std::string_view yaml, const engine::Config& config = {}) {
@@ -96,8 +97,8 @@ TEST(WebhookApproval, BuiltInNamesAreProtected) {
 }
 
 TEST(WebhookApproval, UnrelatedNamesAreNotImpersonation) {
-  EXPECT_TRUE(findings_of("KG-WH-008", pod_injector("inject.acme.io", "    service: {namespace: a, name: b}\n"))
-                  .empty());
+  EXPECT_TRUE(
+      findings_of("KG-WH-008", pod_injector("inject.acme.io", "    service: {namespace: a, name: b}\n")).empty());
 }
 
 TEST(WebhookApproval, WildcardOnlyNameApprovesByTargetWithoutImpersonation) {

@@ -1,9 +1,9 @@
 // The catalog entries of the WH family: complete, on both webhook kinds, and
 // citing threat-matrix entries that exist under their real names.
-#include <gtest/gtest.h>
-
 #include <map>
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "doc/source.h"
 #include "support/test_support.h"
@@ -40,7 +40,8 @@ TEST(WhCatalog, EveryRuleIsCompleteAndCitesTheMaliciousAdmissionControllerTechni
     EXPECT_FALSE(m.title.empty()) << m.id;
     EXPECT_FALSE(m.rationale.empty()) << m.id;
     EXPECT_FALSE(m.remediation.empty()) << m.id;
-    EXPECT_EQ(m.kinds, (std::vector<std::string_view>{"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"}))
+    EXPECT_EQ(m.kinds,
+              (std::vector<std::string_view>{"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"}))
         << m.id;
     EXPECT_EQ(entry.scope, rules::RuleScope::Object) << m.id;
     bool cites_ta9015 = false;
@@ -64,9 +65,9 @@ TEST(WhCatalog, EveryRuleIsCompleteAndCitesTheMaliciousAdmissionControllerTechni
 }
 
 TEST(WhCatalog, SlugsResolve) {
-  for (std::string_view slug : {"unapproved-pod-mutating-webhook", "webhook-external-url", "webhook-missing-ca-bundle",
-                                "webhook-fails-open", "webhook-reinvocation", "webhook-namespace-opt-out",
-                                "webhook-timeout-near-max", "webhook-impersonation"}) {
+  for (std::string_view slug :
+       {"unapproved-pod-mutating-webhook", "webhook-external-url", "webhook-missing-ca-bundle", "webhook-fails-open",
+        "webhook-reinvocation", "webhook-namespace-opt-out", "webhook-timeout-near-max", "webhook-impersonation"}) {
     const rules::RuleEntry* r = testing::catalog().find(slug);
     ASSERT_NE(r, nullptr) << slug;
     EXPECT_EQ(r->meta->family, "WH") << slug;

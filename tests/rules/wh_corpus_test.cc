@@ -1,8 +1,8 @@
 // Scenario S4 (rogue mutating webhook) and the real webhook configurations of
 // the corpus (cert-manager, istio's spire sample, linkerd, vault-k8s).
-#include <gtest/gtest.h>
-
 #include <algorithm>
+
+#include <gtest/gtest.h>
 
 #include "rules/wh_test_fixtures.h"
 #include "support/test_support.h"
@@ -150,8 +150,7 @@ TEST(WhCorpus, RealWebhookConfigurationsAreApprovedOrLimitedAndOnlyTrueFindingsR
     EXPECT_TRUE(std::binary_search(actual.begin(), actual.end(), e)) << "missing " << describe(e);
   }
   for (const auto& a : actual) {
-    EXPECT_TRUE(std::binary_search(expected.begin(), expected.end(), a))
-        << "unexpected " << describe(a);
+    EXPECT_TRUE(std::binary_search(expected.begin(), expected.end(), a)) << "unexpected " << describe(a);
   }
 }
 

@@ -20,8 +20,8 @@ std::string webhook(std::string_view name, std::string_view body) {
 // --- KG-WH-001 unapproved-pod-mutating-webhook
 
 TEST(WhUnapprovedMutating, PodCreateInAllNamespacesIsReported) {
-  auto f = findings_of("KG-WH-001", mutating(webhook("inject.example.io", std::string(kPodCreateRules) +
-                                                                              std::string(kServiceTarget))));
+  auto f = findings_of(
+      "KG-WH-001", mutating(webhook("inject.example.io", std::string(kPodCreateRules) + std::string(kServiceTarget))));
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].path, "webhooks[0].rules");
   EXPECT_EQ(f[0].severity, rules::Severity::Critical);
@@ -55,8 +55,8 @@ TEST(WhUnapprovedMutating, OtherResourcesGroupsAndOperationsAreQuiet) {
 }
 
 TEST(WhUnapprovedMutating, ValidatingWebhookIsNotThisRule) {
-  EXPECT_TRUE(findings_of("KG-WH-001", validating(webhook("v.example.io", std::string(kPodCreateRules) +
-                                                                             std::string(kServiceTarget))))
+  EXPECT_TRUE(findings_of("KG-WH-001", validating(webhook("v.example.io",
+                                                          std::string(kPodCreateRules) + std::string(kServiceTarget))))
                   .empty());
 }
 
@@ -87,12 +87,13 @@ TEST(WhUnapprovedMutating, EmptyOrNegativeOnlySelectorsStillMatchEverything) {
 }
 
 TEST(WhUnapprovedMutating, BuiltInInjectorsAreApproved) {
-  std::string istio = webhook("rev.namespace.sidecar-injector.istio.io",
-                              std::string(kPodCreateRules) +
-                                  "  clientConfig:\n    service: {namespace: istio-system, name: istiod-1-22}\n");
-  std::string linkerd = webhook("linkerd-proxy-injector.linkerd.io",
-                                std::string(kPodCreateRules) +
-                                    "  clientConfig:\n    service: {namespace: linkerd, name: linkerd-proxy-injector}\n");
+  std::string istio = webhook(
+      "rev.namespace.sidecar-injector.istio.io",
+      std::string(kPodCreateRules) + "  clientConfig:\n    service: {namespace: istio-system, name: istiod-1-22}\n");
+  std::string linkerd =
+      webhook("linkerd-proxy-injector.linkerd.io",
+              std::string(kPodCreateRules) +
+                  "  clientConfig:\n    service: {namespace: linkerd, name: linkerd-proxy-injector}\n");
   EXPECT_TRUE(findings_of("KG-WH-001", mutating(istio)).empty());
   EXPECT_TRUE(findings_of("KG-WH-001", mutating(linkerd)).empty());
 }
@@ -100,8 +101,8 @@ TEST(WhUnapprovedMutating, BuiltInInjectorsAreApproved) {
 // --- KG-WH-002 webhook-external-url
 
 std::string url_webhook(std::string_view url) {
-  return mutating(webhook("u.example.io", fmt::format("{}  clientConfig:\n    url: {}\n    caBundle: Y2E=\n",
-                                                       kPodCreateRules, url)));
+  return mutating(webhook("u.example.io",
+                          fmt::format("{}  clientConfig:\n    url: {}\n    caBundle: Y2E=\n", kPodCreateRules, url)));
 }
 
 TEST(WhExternalUrl, IpLiteralExternalAndClusterLocalHostsAreReportedWithTheirWording) {
@@ -126,8 +127,8 @@ TEST(WhExternalUrl, IpLiteralExternalAndClusterLocalHostsAreReportedWithTheirWor
 }
 
 TEST(WhExternalUrl, ServiceReferenceIsQuiet) {
-  EXPECT_TRUE(findings_of("KG-WH-002", mutating(webhook("s.example.io", std::string(kPodCreateRules) +
-                                                                            std::string(kServiceTarget))))
+  EXPECT_TRUE(findings_of("KG-WH-002",
+                          mutating(webhook("s.example.io", std::string(kPodCreateRules) + std::string(kServiceTarget))))
                   .empty());
 }
 
@@ -140,9 +141,9 @@ TEST(WhMissingCaBundle, MissingOrEmptyBundleIsReported) {
   EXPECT_EQ(missing[0].path, "webhooks[0].clientConfig");
   EXPECT_NE(missing[0].message.find("v.example.io"), std::string::npos);
 
-  auto empty = findings_of("KG-WH-003", validating(webhook(
-                                            "v.example.io",
-                                            "  clientConfig:\n    service: {namespace: a, name: b}\n    caBundle: \"\"\n")));
+  auto empty = findings_of(
+      "KG-WH-003", validating(webhook("v.example.io",
+                                      "  clientConfig:\n    service: {namespace: a, name: b}\n    caBundle: \"\"\n")));
   ASSERT_EQ(empty.size(), 1u);
   EXPECT_EQ(empty[0].path, "webhooks[0].clientConfig.caBundle");
 }
@@ -150,26 +151,26 @@ TEST(WhMissingCaBundle, MissingOrEmptyBundleIsReported) {
 TEST(WhMissingCaBundle, BundleOrCaInjectionAnnotationPasses) {
   EXPECT_TRUE(findings_of("KG-WH-003", validating(webhook("v.example.io", kServiceTarget))).empty());
   std::string no_bundle = webhook("v.example.io", "  clientConfig:\n    service: {namespace: a, name: b}\n");
-  EXPECT_TRUE(findings_of("KG-WH-003", validating(no_bundle, "v1",
-                                                  "    cert-manager.io/inject-ca-from: tools/helper-cert\n"))
-                  .empty());
   EXPECT_TRUE(
-      findings_of("KG-WH-003", validating(no_bundle, "v1beta1", "    certmanager.k8s.io/inject-apiserver-ca: \"true\"\n"))
+      findings_of("KG-WH-003", validating(no_bundle, "v1", "    cert-manager.io/inject-ca-from: tools/helper-cert\n"))
           .empty());
+  EXPECT_TRUE(findings_of("KG-WH-003",
+                          validating(no_bundle, "v1beta1", "    certmanager.k8s.io/inject-apiserver-ca: \"true\"\n"))
+                  .empty());
 }
 
 TEST(WhMissingCaBundle, ApprovedInjectorWhoseControlPlaneWritesTheBundlePasses) {
-  std::string istio = webhook("object.sidecar-injector.istio.io",
-                              std::string(kPodCreateRules) +
-                                  "  clientConfig:\n    service: {namespace: istio-system, name: istiod}\n");
+  std::string istio =
+      webhook("object.sidecar-injector.istio.io",
+              std::string(kPodCreateRules) + "  clientConfig:\n    service: {namespace: istio-system, name: istiod}\n");
   EXPECT_TRUE(findings_of("KG-WH-003", mutating(istio)).empty());
 }
 
 // --- KG-WH-004 webhook-fails-open
 
 TEST(WhFailsOpen, IgnoreIsReportedMedium) {
-  auto f = findings_of("KG-WH-004", validating(webhook("v.example.io", std::string(kServiceTarget) +
-                                                                          "  failurePolicy: Ignore\n")));
+  auto f = findings_of("KG-WH-004",
+                       validating(webhook("v.example.io", std::string(kServiceTarget) + "  failurePolicy: Ignore\n")));
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].path, "webhooks[0].failurePolicy");
   EXPECT_EQ(f[0].severity, rules::Severity::Medium);
@@ -177,15 +178,14 @@ TEST(WhFailsOpen, IgnoreIsReportedMedium) {
 }
 
 TEST(WhFailsOpen, SecurityLookingValidatingWebhookOnPodsIsHigh) {
-  auto f = findings_of("KG-WH-004",
-                       validating(webhook("validation.gatekeeper.sh", std::string(kPodCreateRules) +
-                                                                          std::string(kServiceTarget) +
-                                                                          "  failurePolicy: Ignore\n")));
+  auto f = findings_of("KG-WH-004", validating(webhook("validation.gatekeeper.sh", std::string(kPodCreateRules) +
+                                                                                       std::string(kServiceTarget) +
+                                                                                       "  failurePolicy: Ignore\n")));
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, rules::Severity::High);
   // The same name on a webhook that gates no workload stays medium.
-  auto g = findings_of("KG-WH-004", validating(webhook("validation.gatekeeper.sh", std::string(kServiceTarget) +
-                                                                                      "  failurePolicy: Ignore\n")));
+  auto g = findings_of("KG-WH-004", validating(webhook("validation.gatekeeper.sh",
+                                                       std::string(kServiceTarget) + "  failurePolicy: Ignore\n")));
   ASSERT_EQ(g.size(), 1u);
   EXPECT_EQ(g[0].severity, rules::Severity::Medium);
 }
@@ -196,25 +196,25 @@ TEST(WhFailsOpen, V1beta1DefaultIsIgnoreV1DefaultIsFail) {
   ASSERT_EQ(beta.size(), 1u);
   EXPECT_EQ(beta[0].path, "webhooks[0]");
   EXPECT_TRUE(findings_of("KG-WH-004", validating(no_policy, "v1")).empty());
-  EXPECT_TRUE(findings_of("KG-WH-004", validating(webhook("v.example.io", std::string(kServiceTarget) +
-                                                                             "  failurePolicy: Fail\n"),
-                                                  "v1beta1"))
+  EXPECT_TRUE(findings_of("KG-WH-004",
+                          validating(webhook("v.example.io", std::string(kServiceTarget) + "  failurePolicy: Fail\n"),
+                                     "v1beta1"))
                   .empty());
 }
 
 // --- KG-WH-005 webhook-reinvocation
 
 TEST(WhReinvocation, IfNeededOnMutatingIsReported) {
-  auto f = findings_of("KG-WH-005", mutating(webhook("m.example.io", std::string(kServiceTarget) +
-                                                                        "  reinvocationPolicy: IfNeeded\n")));
+  auto f = findings_of(
+      "KG-WH-005", mutating(webhook("m.example.io", std::string(kServiceTarget) + "  reinvocationPolicy: IfNeeded\n")));
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].path, "webhooks[0].reinvocationPolicy");
   EXPECT_NE(f[0].message.find("m.example.io"), std::string::npos);
 }
 
 TEST(WhReinvocation, NeverOrAbsentIsQuiet) {
-  EXPECT_TRUE(findings_of("KG-WH-005", mutating(webhook("m.example.io", std::string(kServiceTarget) +
-                                                                           "  reinvocationPolicy: Never\n")))
+  EXPECT_TRUE(findings_of("KG-WH-005", mutating(webhook("m.example.io",
+                                                        std::string(kServiceTarget) + "  reinvocationPolicy: Never\n")))
                   .empty());
   EXPECT_TRUE(findings_of("KG-WH-005", mutating(webhook("m.example.io", kServiceTarget))).empty());
 }
@@ -260,8 +260,8 @@ TEST(WhNamespaceOptOut, MetadataNameLabelAndNonPodMutatingWebhooksAreQuiet) {
 // --- KG-WH-007 webhook-timeout-near-max
 
 TEST(WhTimeout, NearMaximumOrV1beta1DefaultIsReported) {
-  auto f = findings_of("KG-WH-007", validating(webhook("v.example.io", std::string(kServiceTarget) +
-                                                                          "  timeoutSeconds: 28\n")));
+  auto f = findings_of("KG-WH-007",
+                       validating(webhook("v.example.io", std::string(kServiceTarget) + "  timeoutSeconds: 28\n")));
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].path, "webhooks[0].timeoutSeconds");
   EXPECT_NE(f[0].message.find("28 seconds"), std::string::npos);
@@ -269,8 +269,8 @@ TEST(WhTimeout, NearMaximumOrV1beta1DefaultIsReported) {
 }
 
 TEST(WhTimeout, ShortOrV1DefaultIsQuiet) {
-  EXPECT_TRUE(findings_of("KG-WH-007", validating(webhook("v.example.io", std::string(kServiceTarget) +
-                                                                             "  timeoutSeconds: 24\n")))
+  EXPECT_TRUE(findings_of("KG-WH-007",
+                          validating(webhook("v.example.io", std::string(kServiceTarget) + "  timeoutSeconds: 24\n")))
                   .empty());
   EXPECT_TRUE(findings_of("KG-WH-007", validating(webhook("v.example.io", kServiceTarget))).empty());
 }
@@ -288,8 +288,10 @@ TEST(WhRules, EachWebhookEntryIsReportedUnderItsOwnIndex) {
 
 TEST(WhRules, OtherApiGroupsWithTheSameKindAreIgnored) {
   std::string body = webhook("v.example.io", std::string(kServiceTarget) + "  failurePolicy: Ignore\n");
-  std::string foreign = "apiVersion: example.com/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: x\n"
-                        "webhooks:\n" + body;
+  std::string foreign =
+      "apiVersion: example.com/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: x\n"
+      "webhooks:\n" +
+      body;
   EXPECT_TRUE(findings_of("KG-WH-004", foreign).empty());
 }
 

@@ -39,8 +39,7 @@ engine::ScanResult scan_text(std::string_view text, const engine::Config& config
   return result;
 }
 
-std::vector<rules::Finding> findings_of(std::string_view rule_id, std::string_view text,
-                                        const engine::Config& config) {
+std::vector<rules::Finding> findings_of(std::string_view rule_id, std::string_view text, const engine::Config& config) {
   std::vector<rules::Finding> out;
   for (auto& f : scan_text(text, config).findings) {
     if (f.rule_id == rule_id) out.push_back(std::move(f));

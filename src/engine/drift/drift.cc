@@ -105,7 +105,7 @@ class Comparison {
   }
 
   std::vector<rules::Finding> compare_pods(const k8s::Object& object, const k8s::Object& reference,
-                                          std::string_view note, const k8s::Object* anchor) {
+                                           std::string_view note, const k8s::Object* anchor) {
     std::vector<rules::Finding> found;
     const auto& profiles = config_.settings.sidecar_profiles;
     std::optional<k8s::PodSpecView> live = k8s::pod_spec_of(object, profiles);

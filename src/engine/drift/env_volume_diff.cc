@@ -13,7 +13,7 @@ namespace kg::engine::drift {
 namespace {
 
 struct Keyed {
-  std::string text;              // canonical content, compared
+  std::string text;                 // canonical content, compared
   const doc::Node* node = nullptr;  // the entry
   size_t index = 0;
 };
@@ -194,7 +194,8 @@ void diff_mounts(const k8s::ContainerView& baseline, const k8s::ContainerView& l
       if (v != nullptr && v->get("hostPath") != nullptr) severity = rules::Severity::High;
       parts.push_back(fmt::format("added {} (volume {})", path, volume));
     } else if (mount_text(*it->second.node) != mount_text(*mount.node)) {
-      parts.push_back(fmt::format("changed {} ({} -> {})", path, mount_text(*it->second.node), mount_text(*mount.node)));
+      parts.push_back(
+          fmt::format("changed {} ({} -> {})", path, mount_text(*it->second.node), mount_text(*mount.node)));
     } else {
       continue;
     }

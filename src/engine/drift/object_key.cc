@@ -12,14 +12,34 @@ std::string ObjectKey::display() const {
 }
 
 bool is_cluster_scoped(std::string_view kind) {
-  static constexpr std::array<std::string_view, 28> kKinds = {
-      "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding",
-      "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-      "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
-      "CustomResourceDefinition", "APIService", "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment",
-      "PriorityClass", "RuntimeClass", "IngressClass", "PodSecurityPolicy", "CertificateSigningRequest",
-      "FlowSchema", "PriorityLevelConfiguration", "ComponentStatus", "ClusterIssuer", "ClusterTrustBundle",
-      "SelfSubjectReview"};
+  static constexpr std::array<std::string_view, 28> kKinds = {"Namespace",
+                                                              "Node",
+                                                              "PersistentVolume",
+                                                              "ClusterRole",
+                                                              "ClusterRoleBinding",
+                                                              "MutatingWebhookConfiguration",
+                                                              "ValidatingWebhookConfiguration",
+                                                              "ValidatingAdmissionPolicy",
+                                                              "ValidatingAdmissionPolicyBinding",
+                                                              "MutatingAdmissionPolicy",
+                                                              "MutatingAdmissionPolicyBinding",
+                                                              "CustomResourceDefinition",
+                                                              "APIService",
+                                                              "StorageClass",
+                                                              "CSIDriver",
+                                                              "CSINode",
+                                                              "VolumeAttachment",
+                                                              "PriorityClass",
+                                                              "RuntimeClass",
+                                                              "IngressClass",
+                                                              "PodSecurityPolicy",
+                                                              "CertificateSigningRequest",
+                                                              "FlowSchema",
+                                                              "PriorityLevelConfiguration",
+                                                              "ComponentStatus",
+                                                              "ClusterIssuer",
+                                                              "ClusterTrustBundle",
+                                                              "SelfSubjectReview"};
   for (auto k : kKinds) {
     if (k == kind) return true;
   }
@@ -40,7 +60,8 @@ ObjectKey key_of(const k8s::ObjectRef& ref, std::string_view default_namespace) 
   ObjectKey key;
   key.group = storage_group(ref.api_version, ref.kind);
   key.kind = ref.kind;
-  if (!is_cluster_scoped(ref.kind)) key.name_space = ref.name_space.empty() ? std::string(default_namespace) : ref.name_space;
+  if (!is_cluster_scoped(ref.kind))
+    key.name_space = ref.name_space.empty() ? std::string(default_namespace) : ref.name_space;
   key.name = ref.name;
   return key;
 }

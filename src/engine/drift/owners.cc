@@ -44,7 +44,8 @@ std::optional<ObjectKey> inferred_owner(const k8s::Object& object, const ObjectK
     auto dash = owner.name.rfind('-');
     if (dash == std::string::npos || dash == 0 || dash + 1 == owner.name.size()) return std::nullopt;
     std::string_view digits = std::string_view(owner.name).substr(dash + 1);
-    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (!std::all_of(digits.begin(), digits.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
       return std::nullopt;
     }
     return ObjectKey{"batch", "CronJob", owner.name_space, owner.name.substr(0, dash)};

@@ -107,8 +107,10 @@ void diff_image(const PodPair& pair, const ContainerView& base, const ContainerV
 
 void diff_commands(const PodPair& pair, const ContainerView& base, const ContainerView& live, DriftEmitter& out) {
   bool sidecar = sidecar_profile(base, pair.profiles) != nullptr || live.profile != nullptr;
-  for (auto field : {std::initializer_list<std::string_view>{"command"}, {"args"},
-                     {"lifecycle", "postStart", "exec", "command"}, {"lifecycle", "preStop", "exec", "command"}}) {
+  for (auto field : {std::initializer_list<std::string_view>{"command"},
+                     {"args"},
+                     {"lifecycle", "postStart", "exec", "command"},
+                     {"lifecycle", "preStop", "exec", "command"}}) {
     std::vector<std::string> before = string_list(base.node->find(field));
     std::vector<std::string> after = string_list(live.node->find(field));
     if (before == after) continue;
@@ -182,12 +184,12 @@ void diff_pod(const PodPair& pair, DriftEmitter& out) {
     if (live.kind == ContainerKind::Ephemeral) {
       if (base != nullptr) continue;
       std::string_view target = k8s::string_at(live.node, "targetContainerName");
-      out.report(DriftRule::EphemeralContainerAdded, rules::Severity::High, live.path, live.node,
-                 fmt::format("ephemeral container '{}' (image {}){} was added to the running pod{}", live.name,
-                             or_none(live.image),
-                             target.empty() ? std::string() : fmt::format(" targeting container '{}'", target),
-                             pair.note),
-                 &live);
+      out.report(
+          DriftRule::EphemeralContainerAdded, rules::Severity::High, live.path, live.node,
+          fmt::format("ephemeral container '{}' (image {}){} was added to the running pod{}", live.name,
+                      or_none(live.image),
+                      target.empty() ? std::string() : fmt::format(" targeting container '{}'", target), pair.note),
+          &live);
       continue;
     }
     if (base == nullptr) {

@@ -55,9 +55,9 @@ bool contains(const FlatValue* v, std::string_view item) {
 }
 
 // Pod-level fields that matter besides securityContext.
-constexpr std::array<std::string_view, 7> kPodFields = {"hostNetwork", "hostPID", "hostIPC", "hostUsers",
-                                                        "shareProcessNamespace", "automountServiceAccountToken",
-                                                        "serviceAccountName"};
+constexpr std::array<std::string_view, 7> kPodFields = {
+    "hostNetwork",       "hostPID", "hostIPC", "hostUsers", "shareProcessNamespace", "automountServiceAccountToken",
+    "serviceAccountName"};
 
 FlatMap pod_security(const k8s::PodSpecView& pod) {
   FlatMap out;
@@ -101,7 +101,8 @@ rules::Severity rate_security_change(const FlatChange& change) {
   if (key == "runAsUser" || key == "runAsGroup") {
     return opens(after == "0" || (!before.empty() && before != "0" && after.empty()));
   }
-  if (key == "fsGroup" || key == "supplementalGroups") return opens(contains(change.after, "0") && !contains(change.before, "0"));
+  if (key == "fsGroup" || key == "supplementalGroups")
+    return opens(contains(change.after, "0") && !contains(change.before, "0"));
   if (key == "capabilities.add") return opens(gains_items(change.before, change.after));
   if (key == "capabilities.drop") return opens(gains_items(change.after, change.before));
   if (key == "seccompProfile.type" || key == "appArmorProfile.type") {
@@ -110,13 +111,14 @@ rules::Severity rate_security_change(const FlatChange& change) {
   if (key == "seLinuxOptions.type") return opens(after == "spc_t" || after == "unconfined_t");
   if (key == "procMount") return opens(after == "Unmasked");
   if (key.starts_with("sysctls[")) return opens(change.after != nullptr);
-  if (key == "automountServiceAccountToken") return before == "false" && after != "false" ? Severity::Medium : Severity::Low;
+  if (key == "automountServiceAccountToken")
+    return before == "false" && after != "false" ? Severity::Medium : Severity::Low;
   if (key == "serviceAccountName") return Severity::Medium;
   return Severity::Low;
 }
 
-void diff_container_security(const k8s::ContainerView& baseline, const k8s::ContainerView& live,
-                             std::string_view note, DriftEmitter& out) {
+void diff_container_security(const k8s::ContainerView& baseline, const k8s::ContainerView& live, std::string_view note,
+                             DriftEmitter& out) {
   FlatMap before;
   FlatMap after;
   flatten(baseline.node->get("securityContext"), "", is_security_default, before);

@@ -14,8 +14,8 @@ namespace kg::engine::drift {
 // namespaces...); medium: another service account; low: anything else.
 rules::Severity rate_security_change(const FlatChange& change);
 
-void diff_container_security(const k8s::ContainerView& baseline, const k8s::ContainerView& live,
-                             std::string_view note, DriftEmitter& out);
+void diff_container_security(const k8s::ContainerView& baseline, const k8s::ContainerView& live, std::string_view note,
+                             DriftEmitter& out);
 
 void diff_pod_security(const k8s::PodSpecView& baseline, const k8s::PodSpecView& live, std::string_view note,
                        DriftEmitter& out);

@@ -18,8 +18,8 @@ constexpr size_t kMaxItems = 12;
 bool secret_name(std::string_view name) {
   std::string lower(name);
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static constexpr std::array<std::string_view, 7> kWords = {"pass", "secret", "token", "key", "credential",
-                                                              "auth", "pwd"};
+  static constexpr std::array<std::string_view, 7> kWords = {"pass",       "secret", "token", "key",
+                                                             "credential", "auth",   "pwd"};
   return std::any_of(kWords.begin(), kWords.end(), [&](auto w) { return lower.find(w) != std::string::npos; });
 }
 

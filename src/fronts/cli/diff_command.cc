@@ -30,8 +30,8 @@ int fail(std::string_view message) {
 int run_diff(const DiffOptions& opts, const rules::Catalog& catalog) {
   auto format = report::parse_format(opts.format);
   if (!format) return fail(fmt::format("unknown format '{}' (text, json, sarif, junit)", opts.format));
-  auto stdin_count = std::count(opts.baseline.begin(), opts.baseline.end(), "-") +
-                     std::count(opts.live.begin(), opts.live.end(), "-");
+  auto stdin_count =
+      std::count(opts.baseline.begin(), opts.baseline.end(), "-") + std::count(opts.live.begin(), opts.live.end(), "-");
   if (stdin_count > 1) return fail("standard input (-) can be read once, on one side only");
 
   std::string config_path = opts.config.empty() ? engine::find_config_upward(".") : opts.config;
@@ -79,8 +79,7 @@ void add_diff_command(CLI::App& app, const rules::Catalog& catalog, int& status)
       ->required();
   cmd->add_option("--live", opts->live, "Live objects as kubectl prints them (single objects or Lists), or -")
       ->required();
-  cmd->add_option("-n,--namespace", opts->name_space, "Namespace of manifests that name none")
-      ->capture_default_str();
+  cmd->add_option("-n,--namespace", opts->name_space, "Namespace of manifests that name none")->capture_default_str();
   cmd->add_option("-f,--format", opts->format, "Output format: text, json, sarif, junit")->capture_default_str();
   cmd->add_option("-o,--output", opts->output, "Write the report to FILE instead of standard output");
   cmd->add_option("--fail-on", opts->fail_on,

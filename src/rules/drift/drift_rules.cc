@@ -44,8 +44,8 @@ const RuleMeta kContainerAdded{
         "credentials and remove the write access that allowed it. If it is legitimate, declare it in the manifest "
         "or approve its injector in approvedSidecars of .kubeguard.yaml.",
     .references = {ref::kSidecarInjection, kNewContainer, kBackdoorContainer, ref::kResourceHijacking,
-                   ref::kLeastPrivilege, ref::kGateImages, ref::kAttackDeployContainer,
-                   ref::kAttackResourceHijacking, kAttackMasquerading},
+                   ref::kLeastPrivilege, ref::kGateImages, ref::kAttackDeployContainer, ref::kAttackResourceHijacking,
+                   kAttackMasquerading},
 };
 
 const RuleMeta kImageChanged{
@@ -138,7 +138,8 @@ const RuleMeta kContainerRemoved{
         "A declared container missing from the live object usually means an unreviewed edit or a stale manifest; "
         "when the missing container is a security agent (log shipper, policy sidecar) it removes a control.",
     .remediation = "Re-apply the manifest, or remove the container from the manifest if the change is intended.",
-    .references = {ref::kLeastPrivilege, {ReferenceKind::Attack, "T1562.001", "Impair Defenses: Disable or Modify Tools"}},
+    .references = {ref::kLeastPrivilege,
+                   {ReferenceKind::Attack, "T1562.001", "Impair Defenses: Disable or Modify Tools"}},
 };
 
 const RuleMeta kEnvOrMountsChanged{
@@ -153,8 +154,9 @@ const RuleMeta kEnvOrMountsChanged{
         "and reach: an added secretRef exposes credentials, an added hostPath volume the node's file system (high). "
         "Only variable names are shown: a value may be a secret, so a changed value is reported as changed. The "
         "service-account token volume and the volumes of approved injectors are expected and not reported.",
-    .remediation = "Re-apply the manifest and find the writer in the audit log; keep secrets in Secret objects "
-                   "referenced from the manifest.",
+    .remediation =
+        "Re-apply the manifest and find the writer in the audit log; keep secrets in Secret objects "
+        "referenced from the manifest.",
     .references = {ref::kWritableHostPath, ref::kAppCredentialsInConfig, ref::kContainerServiceAccount,
                    ref::kAttackUnsecuredCredentials, ref::kAttackEscapeToHost},
 };
@@ -165,8 +167,8 @@ const RuleMeta kObjectOnlyInLive{
     .title = "Live object that no manifest declares",
     .severity = Severity::Info,
     .family = "DRIFT",
-    .kinds = {"pod-bearing", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-              "ClusterRoleBinding", "RoleBinding", "ClusterRole", "Role", "ServiceAccount", "Secret", "ConfigMap"},
+    .kinds = {"pod-bearing", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ClusterRoleBinding",
+              "RoleBinding", "ClusterRole", "Role", "ServiceAccount", "Secret", "ConfigMap"},
     .rationale =
         "An object in the cluster that the desired state does not declare was created by hand or by an attacker: a "
         "mutating webhook configuration that injects into every new pod (scenario S4) or a binding that grants "

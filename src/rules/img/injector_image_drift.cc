@@ -13,11 +13,13 @@ const RuleMeta kMeta{
     .severity = Severity::Medium,
     .family = "IMG",
     .kinds = {"pod-bearing"},
-    .rationale = "An injector stamps the same sidecar image into every pod it touches. One workload whose "
-                 "istio-proxy or linkerd-proxy runs a different image than the rest was changed after injection "
-                 "(a hijacked sidecar, S5) or missed an upgrade; both deserve a look.",
-    .remediation = "Compare the odd workload with the others and with the injector's configured image; "
-                   "re-inject it (restart the workload) or remove the override.",
+    .rationale =
+        "An injector stamps the same sidecar image into every pod it touches. One workload whose "
+        "istio-proxy or linkerd-proxy runs a different image than the rest was changed after injection "
+        "(a hijacked sidecar, S5) or missed an upgrade; both deserve a look.",
+    .remediation =
+        "Compare the odd workload with the others and with the injector's configured image; "
+        "re-inject it (restart the workload) or remove the override.",
     .references = {ref::kSidecarInjection, ref::kGateImages, ref::kAttackDeployContainer},
 };
 

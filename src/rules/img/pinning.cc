@@ -10,11 +10,14 @@ const RuleMeta kNotPinned{
     .severity = Severity::Medium,
     .family = "IMG",
     .kinds = {"pod-bearing"},
-    .rationale = "A tag can be moved to other content at any time; only a digest names exactly what runs. A "
-                 "hijacked sidecar (S5) often keeps its tag and changes what is behind it.",
-    .remediation = "Reference the image as repository@sha256:<digest> (tools such as crane digest or the "
-                   "registry's API give it), and let automation update the digest.",
-    .references = {ref::kGateImages, ref::kSidecarInjection,
+    .rationale =
+        "A tag can be moved to other content at any time; only a digest names exactly what runs. A "
+        "hijacked sidecar (S5) often keeps its tag and changes what is behind it.",
+    .remediation =
+        "Reference the image as repository@sha256:<digest> (tools such as crane digest or the "
+        "registry's API give it), and let automation update the digest.",
+    .references = {ref::kGateImages,
+                   ref::kSidecarInjection,
                    {ReferenceKind::ThreatMatrix, "MS-TA9002", "Compromised image In registry"},
                    {ReferenceKind::Attack, "T1525", "Implant Internal Image"}},
 };
@@ -26,9 +29,10 @@ const RuleMeta kImplicit{
     .severity = Severity::Low,
     .family = "IMG",
     .kinds = {"pod-bearing"},
-    .rationale = "An image without a registry is pulled from docker.io and one without a tag or digest is "
-                 "pulled as :latest; both leave the source of the code to defaults that registry mirrors and "
-                 "typosquatting exploit.",
+    .rationale =
+        "An image without a registry is pulled from docker.io and one without a tag or digest is "
+        "pulled as :latest; both leave the source of the code to defaults that registry mirrors and "
+        "typosquatting exploit.",
     .remediation = "Write the full reference: registry, repository and a tag or (better) a digest.",
     .references = {ref::kGateImages, {ReferenceKind::ThreatMatrix, "MS-TA9002", "Compromised image In registry"}},
 };
@@ -37,10 +41,10 @@ void check_pinned(const ObjectContext& ctx, Emitter& out) {
   for (const auto& c : ctx.pod->containers) {
     if (c.image.empty()) continue;
     if (k8s::parse_image(c.image).pinned()) continue;
-    out.report(c.path + ".image", c.node->get("image"),
-               fmt::format("container '{}' ({}) image {} is not pinned by digest", c.name, k8s::role_name(c.role),
-                           c.image),
-               &c);
+    out.report(
+        c.path + ".image", c.node->get("image"),
+        fmt::format("container '{}' ({}) image {} is not pinned by digest", c.name, k8s::role_name(c.role), c.image),
+        &c);
   }
 }
 

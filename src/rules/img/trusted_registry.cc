@@ -16,13 +16,16 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "IMG",
     .kinds = {"pod-bearing"},
-    .rationale = "Images only from a trusted, gated supply chain (MS-M9005.003) stop the easiest form of "
-                 "sidecar injection: pointing a container at an attacker's image. The rule needs the list of "
-                 "trusted registries (trustedRegistries in .kubeguard.yaml); without one it reports nothing and "
-                 "the scan says so once.",
-    .remediation = "Pull the image through a trusted registry (mirror it), or add the registry to "
-                   "trustedRegistries if it is one the organisation controls.",
-    .references = {ref::kGateImages, ref::kSidecarInjection,
+    .rationale =
+        "Images only from a trusted, gated supply chain (MS-M9005.003) stop the easiest form of "
+        "sidecar injection: pointing a container at an attacker's image. The rule needs the list of "
+        "trusted registries (trustedRegistries in .kubeguard.yaml); without one it reports nothing and "
+        "the scan says so once.",
+    .remediation =
+        "Pull the image through a trusted registry (mirror it), or add the registry to "
+        "trustedRegistries if it is one the organisation controls.",
+    .references = {ref::kGateImages,
+                   ref::kSidecarInjection,
                    {ReferenceKind::ThreatMatrix, "MS-TA9002", "Compromised image In registry"},
                    {ReferenceKind::Attack, "T1525", "Implant Internal Image"}},
     .inactive_reason = inactive_reason,

@@ -17,7 +17,8 @@ PolicyIndex::PolicyIndex(const k8s::Inventory& inventory) {
   for (const auto& policy : inventory.network_policies) {
     auto group = namespace_group(policy.origin.ref);
     auto it = by_group_.find(group);
-    if (it == by_group_.end()) it = by_group_.emplace(std::string(group), std::vector<const k8s::NetworkPolicyFact*>{}).first;
+    if (it == by_group_.end())
+      it = by_group_.emplace(std::string(group), std::vector<const k8s::NetworkPolicyFact*>{}).first;
     it->second.push_back(&policy);
   }
 }

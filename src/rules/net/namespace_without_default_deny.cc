@@ -22,12 +22,12 @@ const RuleMeta kMeta{
         "in the input and reports once per namespace, on its Namespace object when the input has one, else on "
         "its first workload; the message also says whether egress is denied by default. Manifests without a "
         "namespace form one group, \"(unspecified)\", applied together into one namespace.",
-    .remediation = "Add to the namespace a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] "
-                   "and no rules, then allow the traffic each workload needs (including DNS egress) with "
-                   "narrower policies.",
-    .references = {ref::kClusterInternalNetworking, kNetworkMapping, ref::kNetworkSegmentation,
-                   kAttackRemoteServices, ref::kAttackNetworkDiscovery, kCisNetworkPolicies,
-                   ref::kNsaNetworkSeparation},
+    .remediation =
+        "Add to the namespace a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] "
+        "and no rules, then allow the traffic each workload needs (including DNS egress) with "
+        "narrower policies.",
+    .references = {ref::kClusterInternalNetworking, kNetworkMapping, ref::kNetworkSegmentation, kAttackRemoteServices,
+                   ref::kAttackNetworkDiscovery, kCisNetworkPolicies, ref::kNsaNetworkSeparation},
 };
 
 struct GroupState {

@@ -10,8 +10,7 @@
 namespace kg::rules::net {
 
 inline constexpr Reference kNetworkMapping{ReferenceKind::ThreatMatrix, "MS-TA9031", "Network mapping"};
-inline constexpr Reference kAttackRemoteServices{ReferenceKind::Attack, "T1210",
-                                                 "Exploitation of Remote Services"};
+inline constexpr Reference kAttackRemoteServices{ReferenceKind::Attack, "T1210", "Exploitation of Remote Services"};
 inline constexpr Reference kCisNetworkPolicies{ReferenceKind::Cis, "5.3.2",
                                                "Ensure that all Namespaces have Network Policies defined"};
 

@@ -21,12 +21,12 @@ const RuleMeta kMeta{
         "podSelector selects every pod). Manifests without a namespace are taken to be applied together, so "
         "a policy without a namespace covers workloads without a namespace. Policies that exist only in the "
         "cluster are not seen; scan them with the workloads, or use `kubeguard cluster scan`.",
-    .remediation = "Add a NetworkPolicy in the workload's namespace whose podSelector matches its pod labels, "
-                   "allowing only the peers and ports it needs; start from a namespace-wide default deny "
-                   "(podSelector: {}, policyTypes: [Ingress, Egress]).",
-    .references = {ref::kClusterInternalNetworking, kNetworkMapping, ref::kNetworkSegmentation,
-                   kAttackRemoteServices, ref::kAttackNetworkDiscovery, kCisNetworkPolicies,
-                   ref::kNsaNetworkSeparation},
+    .remediation =
+        "Add a NetworkPolicy in the workload's namespace whose podSelector matches its pod labels, "
+        "allowing only the peers and ports it needs; start from a namespace-wide default deny "
+        "(podSelector: {}, policyTypes: [Ingress, Egress]).",
+    .references = {ref::kClusterInternalNetworking, kNetworkMapping, ref::kNetworkSegmentation, kAttackRemoteServices,
+                   ref::kAttackNetworkDiscovery, kCisNetworkPolicies, ref::kNsaNetworkSeparation},
 };
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
@@ -38,10 +38,9 @@ void check(const InventoryContext& ctx, InventoryEmitter& out) {
       return p->pod_selector.matches(workload.pod_labels);
     });
     if (selected) continue;
-    std::string coverage = candidates.empty()
-                               ? fmt::format("{} has no NetworkPolicy", describe_group(group))
-                               : fmt::format("no NetworkPolicy of {} ({} in all) selects its pods",
-                                             describe_group(group), candidates.size());
+    std::string coverage = candidates.empty() ? fmt::format("{} has no NetworkPolicy", describe_group(group))
+                                              : fmt::format("no NetworkPolicy of {} ({} in all) selects its pods",
+                                                            describe_group(group), candidates.size());
     out.report(workload.origin, fmt::format("{} '{}': {}, so they accept traffic from any pod and may reach any "
                                             "destination",
                                             workload.origin.ref.kind, workload.origin.ref.name, coverage));

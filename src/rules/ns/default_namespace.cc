@@ -12,10 +12,30 @@ const RuleMeta kMeta{
     // Object rules match kinds by name, so every pod-bearing kind is listed.
     // ResourceQuota and LimitRange are left out: they are how the default
     // namespace is locked down.
-    .kinds = {"Pod", "PodTemplate", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
-              "Job", "CronJob", "Service", "Endpoints", "EndpointSlice", "Ingress", "ConfigMap", "Secret",
-              "ServiceAccount", "Role", "RoleBinding", "NetworkPolicy", "PersistentVolumeClaim",
-              "HorizontalPodAutoscaler", "PodDisruptionBudget", "Lease", "CSIStorageCapacity"},
+    .kinds = {"Pod",
+              "PodTemplate",
+              "Deployment",
+              "StatefulSet",
+              "DaemonSet",
+              "ReplicaSet",
+              "ReplicationController",
+              "Job",
+              "CronJob",
+              "Service",
+              "Endpoints",
+              "EndpointSlice",
+              "Ingress",
+              "ConfigMap",
+              "Secret",
+              "ServiceAccount",
+              "Role",
+              "RoleBinding",
+              "NetworkPolicy",
+              "PersistentVolumeClaim",
+              "HorizontalPodAutoscaler",
+              "PodDisruptionBudget",
+              "Lease",
+              "CSIStorageCapacity"},
     .rationale =
         "The default namespace is where everything lands that nobody placed: RBAC grants, network policies and "
         "quotas written for it tend to be broad, every pod in it shares the default service account, and one "
@@ -26,10 +46,13 @@ const RuleMeta kMeta{
         "said about it. Objects the API server itself keeps in every namespace (the kubernetes Service and "
         "Endpoints, the default ServiceAccount, the kube-root-ca.crt ConfigMap) and default-deny "
         "NetworkPolicies, which protect the default namespace, are not reported.",
-    .remediation = "Create a namespace for the application (with Pod Security admission labels, a default-deny "
-                   "NetworkPolicy and a ResourceQuota) and set metadata.namespace to it, or leave namespace out "
-                   "and let the deployment tool choose it.",
-    .references = {ref::kLeastPrivilege, ref::kNetworkSegmentation, ref::kAttackValidAccounts,
+    .remediation =
+        "Create a namespace for the application (with Pod Security admission labels, a default-deny "
+        "NetworkPolicy and a ResourceQuota) and set metadata.namespace to it, or leave namespace out "
+        "and let the deployment tool choose it.",
+    .references = {ref::kLeastPrivilege,
+                   ref::kNetworkSegmentation,
+                   ref::kAttackValidAccounts,
                    {ReferenceKind::Cis, "5.7.4", "The default namespace should not be used"},
                    {ReferenceKind::Nsa, "network-separation",
                     "NSA/CISA Kubernetes Hardening Guidance: Network separation and hardening, Namespaces"}},

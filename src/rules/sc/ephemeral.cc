@@ -10,13 +10,16 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "SC",
     .kinds = {"Pod"},
-    .rationale = "kubectl debug (a write to pods/ephemeralcontainers) adds a container to a running pod without "
-                 "changing its owner: it shares the pod's network, volumes and often its process namespace, and "
-                 "no Deployment review ever sees it. Outside a sanctioned debugging session it is an intrusion.",
-    .remediation = "Confirm who added it (audit log, user and time); if it was not a sanctioned debug session, "
-                   "quarantine the pod and rotate its service-account credentials. Restrict pods/ephemeralcontainers "
-                   "in RBAC.",
-    .references = {ref::kSidecarInjection, {ReferenceKind::ThreatMatrix, "MS-TA9006", "Exec into container"},
+    .rationale =
+        "kubectl debug (a write to pods/ephemeralcontainers) adds a container to a running pod without "
+        "changing its owner: it shares the pod's network, volumes and often its process namespace, and "
+        "no Deployment review ever sees it. Outside a sanctioned debugging session it is an intrusion.",
+    .remediation =
+        "Confirm who added it (audit log, user and time); if it was not a sanctioned debug session, "
+        "quarantine the pod and rotate its service-account credentials. Restrict pods/ephemeralcontainers "
+        "in RBAC.",
+    .references = {ref::kSidecarInjection,
+                   {ReferenceKind::ThreatMatrix, "MS-TA9006", "Exec into container"},
                    {ReferenceKind::ThreatMatrix, "MS-M9010", "Restrict Exec Commands on Pods"},
                    {ReferenceKind::Attack, "T1609", "Container Administration Command"}},
 };

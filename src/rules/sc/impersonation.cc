@@ -10,13 +10,17 @@ const RuleMeta kMeta{
     .severity = Severity::Critical,
     .family = "SC",
     .kinds = {"pod-bearing"},
-    .rationale = "Naming a container istio-proxy or linkerd-proxy is the cheapest disguise for an injected "
-                 "container: reviewers and dashboards skip the mesh sidecar. A profile's container name with an "
-                 "image from another repository is an impersonation, not an approval.",
-    .remediation = "Find out who changed the container (audit log, GitOps history); restore the injector's image "
-                   "or remove the container. If the image is a legitimate mirror, add its repository to the "
-                   "profile in .kubeguard.yaml.",
-    .references = {ref::kSidecarInjection, ref::kGateImages, ref::kAttackDeployContainer,
+    .rationale =
+        "Naming a container istio-proxy or linkerd-proxy is the cheapest disguise for an injected "
+        "container: reviewers and dashboards skip the mesh sidecar. A profile's container name with an "
+        "image from another repository is an impersonation, not an approval.",
+    .remediation =
+        "Find out who changed the container (audit log, GitOps history); restore the injector's image "
+        "or remove the container. If the image is a legitimate mirror, add its repository to the "
+        "profile in .kubeguard.yaml.",
+    .references = {ref::kSidecarInjection,
+                   ref::kGateImages,
+                   ref::kAttackDeployContainer,
                    {ReferenceKind::ThreatMatrix, "MS-TA9023", "Pod or container name similarity"},
                    {ReferenceKind::Attack, "T1036.005", "Masquerading: Match Legitimate Name or Location"}},
 };
@@ -27,8 +31,7 @@ void check(const ObjectContext& ctx, Emitter& out) {
     const doc::Node* image = c.node->get("image");
     out.report(c.path + ".image", image != nullptr ? image : c.node,
                fmt::format("container '{}' has the name of the {} sidecar but runs {}, not an image of {}", c.name,
-                           c.impersonates->name, c.image.empty() ? "no image" : c.image,
-                           c.impersonates->injector),
+                           c.impersonates->name, c.image.empty() ? "no image" : c.image, c.impersonates->injector),
                &c);
   }
 }

@@ -12,12 +12,14 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "SC",
     .kinds = {"pod-bearing"},
-    .rationale = "A helper container rarely needs more power than the application it serves. A sidecar that is "
-                 "privileged, adds capabilities, runs as UID 0, mounts host paths or more secrets than the "
-                 "application is where an injected container would put itself. Host namespaces are set for the "
-                 "whole pod, so they cannot differ between containers and are covered by KG-POD-007..009.",
-    .remediation = "Give the sidecar only what it needs: drop the privilege, the capabilities, the host mounts "
-                   "and the secret mounts it does not use, and run it as a non-root UID.",
+    .rationale =
+        "A helper container rarely needs more power than the application it serves. A sidecar that is "
+        "privileged, adds capabilities, runs as UID 0, mounts host paths or more secrets than the "
+        "application is where an injected container would put itself. Host namespaces are set for the "
+        "whole pod, so they cannot differ between containers and are covered by KG-POD-007..009.",
+    .remediation =
+        "Give the sidecar only what it needs: drop the privilege, the capabilities, the host mounts "
+        "and the secret mounts it does not use, and run it as a non-root UID.",
     .references = {ref::kSidecarInjection, ref::kRestrictOverPermissive, ref::kLeastPrivilege,
                    ref::kAttackEscapeToHost},
 };
@@ -43,8 +45,8 @@ Privileges privileges_of(const k8s::PodSpecView& pod, const k8s::ContainerView& 
   p.privileged = privileged != nullptr && privileged->as_bool().value_or(false);
   const doc::Node* uid = k8s::effective_security_field(pod, c, "runAsUser");
   const doc::Node* non_root = k8s::effective_security_field(pod, c, "runAsNonRoot");
-  p.root = (uid != nullptr && uid->as_int() == 0) ||
-           (uid == nullptr && non_root != nullptr && non_root->as_bool() == false);
+  p.root =
+      (uid != nullptr && uid->as_int() == 0) || (uid == nullptr && non_root != nullptr && non_root->as_bool() == false);
   if (const doc::Node* add = c.node->find({"securityContext", "capabilities", "add"})) {
     for (const auto& cap : add->items()) p.added_capabilities.insert(normalised_capability(cap.str()));
   }
@@ -102,8 +104,8 @@ void check(const ObjectContext& ctx, Emitter& out) {
       extra.push_back("host paths " + join(paths));
     }
     if (side.secret_volumes.size() > app.secret_volumes.size()) {
-      extra.push_back(fmt::format("{} secret volumes (application: {})", side.secret_volumes.size(),
-                                  app.secret_volumes.size()));
+      extra.push_back(
+          fmt::format("{} secret volumes (application: {})", side.secret_volumes.size(), app.secret_volumes.size()));
     }
     if (extra.empty()) continue;
     out.report(c.path, c.node,

@@ -10,12 +10,14 @@ const RuleMeta kMeta{
     .severity = Severity::Medium,
     .family = "SC",
     .kinds = {"pod-bearing"},
-    .rationale = "A sidecar without limits can take the node's CPU (the resource hijacking a miner wants) or "
-                 "starve the application it runs beside. Approved sidecars are held to this too: a limit is the "
-                 "cap on what a hijacked sidecar can burn.",
-    .remediation = "Set resources.limits.cpu and resources.limits.memory on the sidecar (for injected sidecars, "
-                   "through the injector's settings, e.g. sidecar.istio.io/proxyCPULimit or "
-                   "config.linkerd.io/proxy-cpu-limit).",
+    .rationale =
+        "A sidecar without limits can take the node's CPU (the resource hijacking a miner wants) or "
+        "starve the application it runs beside. Approved sidecars are held to this too: a limit is the "
+        "cap on what a hijacked sidecar can burn.",
+    .remediation =
+        "Set resources.limits.cpu and resources.limits.memory on the sidecar (for injected sidecars, "
+        "through the injector's settings, e.g. sidecar.istio.io/proxyCPULimit or "
+        "config.linkerd.io/proxy-cpu-limit).",
     .references = {ref::kSidecarInjection, ref::kRequestsAndLimits, ref::kResourceHijacking,
                    ref::kAttackResourceHijacking},
 };

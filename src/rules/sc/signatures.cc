@@ -1,10 +1,10 @@
 #include "rules/sc/signatures.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <array>
 #include <memory>
+
+#include <re2/re2.h>
 
 #include "k8s/image_ref.h"
 
@@ -29,22 +29,21 @@ std::string joined(const doc::Node* list) {
 }
 
 // Miner binaries and projects, as they appear in image names and command lines.
-constexpr auto kMinerNames = std::to_array<std::string_view>({
-    "xmrig",     "minerd",   "cpuminer",  "xmr-stak",  "ethminer",     "nbminer",
-    "lolminer",  "phoenixminer", "cgminer",  "bfgminer",  "nanominer", "srbminer",     "teamredminer",
-    "gminer",    "t-rex",        "ccminer",  "xmrminer",  "cryptonight", "moneroocean", "kdevtmpfsi",
-    "kinsing"});
+constexpr auto kMinerNames = std::to_array<std::string_view>(
+    {"xmrig",        "minerd",  "cpuminer", "xmr-stak",    "ethminer",    "nbminer",      "lolminer",
+     "phoenixminer", "cgminer", "bfgminer", "nanominer",   "srbminer",    "teamredminer", "gminer",
+     "t-rex",        "ccminer", "xmrminer", "cryptonight", "moneroocean", "kdevtmpfsi",   "kinsing"});
 
 // Protocol markers and pool hosts that only mining uses.
-constexpr auto kMinerMarkers = std::to_array<std::string_view>({
-    "stratum+tcp://", "stratum+ssl://", "stratum2+tcp://", "stratum+tls://", "--donate-level",
-    "--algo=rx/0", "-a rx/0", "--coin=monero", "--coin monero", "randomx"});
+constexpr auto kMinerMarkers = std::to_array<std::string_view>(
+    {"stratum+tcp://", "stratum+ssl://", "stratum2+tcp://", "stratum+tls://", "--donate-level", "--algo=rx/0",
+     "-a rx/0", "--coin=monero", "--coin monero", "randomx"});
 
-constexpr auto kPoolHosts = std::to_array<std::string_view>({
-    "minexmr.com", "supportxmr.com", "nanopool.org",   "f2pool.com",      "2miners.com",
-    "hashvault.pro",  "moneroocean.stream", "c3pool.com", "xmrpool.eu", "herominers.com", "unmineable.com",
-    "nicehash.com",   "ethermine.org",  "flypool.org",    "minergate.com", "viabtc.com",   "antpool.com",
-    "dwarfpool.com",  "monerohash.com", "mining-dutch.nl", "zpool.ca",    "prohashing.com"});
+constexpr auto kPoolHosts = std::to_array<std::string_view>(
+    {"minexmr.com",        "supportxmr.com",  "nanopool.org",  "f2pool.com",     "2miners.com",    "hashvault.pro",
+     "moneroocean.stream", "c3pool.com",      "xmrpool.eu",    "herominers.com", "unmineable.com", "nicehash.com",
+     "ethermine.org",      "flypool.org",     "minergate.com", "viabtc.com",     "antpool.com",    "dwarfpool.com",
+     "monerohash.com",     "mining-dutch.nl", "zpool.ca",      "prohashing.com"});
 
 struct Pattern {
   SignatureKind kind;
@@ -60,8 +59,9 @@ constexpr std::array kPatterns = {
     Pattern{SignatureKind::ReverseShell, R"(\bsocat\b.*\bexec:)"},
     Pattern{SignatureKind::ReverseShell, R"(mkfifo\s+\S+.*\b(nc|ncat|netcat)\b)"},
     Pattern{SignatureKind::ReverseShell, R"(\b(python[23]?|perl|ruby|php)\b.*socket.*(connect|fsockopen|tcpsocket))"},
-    Pattern{SignatureKind::ApiServerWithToken,
-            R"((curl|wget|http)\b.*serviceaccount/token.*(kubernetes_service_host|kubernetes\.default|/api/v1|/apis/))"},
+    Pattern{
+        SignatureKind::ApiServerWithToken,
+        R"((curl|wget|http)\b.*serviceaccount/token.*(kubernetes_service_host|kubernetes\.default|/api/v1|/apis/))"},
     Pattern{SignatureKind::ApiServerWithToken,
             R"((kubernetes_service_host|kubernetes\.default|/api/v1|/apis/).*serviceaccount/token)"},
     Pattern{SignatureKind::ApiServerWithToken, R"(\bkubectl\b.*--token[= ].*serviceaccount/token)"},

@@ -13,13 +13,16 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "SC",
     .kinds = {"pod-bearing"},
-    .rationale = "Injectors record what they injected (sidecar.istio.io/status, linkerd.io/proxy-version, "
-                 "vault.hashicorp.com/agent-inject-status). A container that looks like the injector's but is not "
-                 "in its record, or a record naming a container that is gone, means someone changed the pod after "
-                 "injection: the pattern of a swapped or smuggled sidecar.",
-    .remediation = "Compare the pod with its owner's template and the injector's output (kubectl get -o yaml, "
-                   "`kubeguard diff`); re-create the pod through its controller so the injector runs again.",
-    .references = {ref::kSidecarInjection, ref::kAttackDeployContainer,
+    .rationale =
+        "Injectors record what they injected (sidecar.istio.io/status, linkerd.io/proxy-version, "
+        "vault.hashicorp.com/agent-inject-status). A container that looks like the injector's but is not "
+        "in its record, or a record naming a container that is gone, means someone changed the pod after "
+        "injection: the pattern of a swapped or smuggled sidecar.",
+    .remediation =
+        "Compare the pod with its owner's template and the injector's output (kubectl get -o yaml, "
+        "`kubeguard diff`); re-create the pod through its controller so the injector runs again.",
+    .references = {ref::kSidecarInjection,
+                   ref::kAttackDeployContainer,
                    {ReferenceKind::ThreatMatrix, "MS-TA9015", "Malicious admission controller"}},
 };
 
@@ -62,9 +65,9 @@ void check(const ObjectContext& ctx, Emitter& out) {
     };
     for (const auto& name : status.containers) {
       if (!present(name, k8s::ContainerKind::Regular)) {
-        out.report(annotation_path, annotation,
-                   fmt::format("{} lists container '{}' but the pod has no such container", profile.status_annotation,
-                               name));
+        out.report(
+            annotation_path, annotation,
+            fmt::format("{} lists container '{}' but the pod has no such container", profile.status_annotation, name));
       }
     }
     for (const auto& name : status.init_containers) {

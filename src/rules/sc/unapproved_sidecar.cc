@@ -10,16 +10,20 @@ const RuleMeta kMeta{
     .severity = Severity::High,
     .family = "SC",
     .kinds = {"pod-bearing"},
-    .rationale = "Sidecar injection hides a miner or backdoor beside the application, where mesh and logging "
-                 "sidecars make one more container look normal. Every container other than the application "
-                 "should be explained: by an approved sidecar profile (name, image repository and the "
-                 "injector's status annotation) or by the team declaring it in .kubeguard.yaml. In a pod an "
-                 "approved injector has processed (its status annotation and containers are present), the other "
-                 "containers were in the template the injector was given and are taken as the application's own; "
-                 "an addition to the owner's template is still reported on the owner.",
-    .remediation = "Remove the container, or, if it is legitimate, add an approvedSidecars profile for it in "
-                   ".kubeguard.yaml (name, containerNames, repositories) so that a future change to it stands out.",
-    .references = {ref::kSidecarInjection, ref::kLeastPrivilege, ref::kAttackDeployContainer,
+    .rationale =
+        "Sidecar injection hides a miner or backdoor beside the application, where mesh and logging "
+        "sidecars make one more container look normal. Every container other than the application "
+        "should be explained: by an approved sidecar profile (name, image repository and the "
+        "injector's status annotation) or by the team declaring it in .kubeguard.yaml. In a pod an "
+        "approved injector has processed (its status annotation and containers are present), the other "
+        "containers were in the template the injector was given and are taken as the application's own; "
+        "an addition to the owner's template is still reported on the owner.",
+    .remediation =
+        "Remove the container, or, if it is legitimate, add an approvedSidecars profile for it in "
+        ".kubeguard.yaml (name, containerNames, repositories) so that a future change to it stands out.",
+    .references = {ref::kSidecarInjection,
+                   ref::kLeastPrivilege,
+                   ref::kAttackDeployContainer,
                    {ReferenceKind::ThreatMatrix, "MS-TA9008", "New container"}},
 };
 

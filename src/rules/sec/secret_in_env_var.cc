@@ -10,12 +10,14 @@ const RuleMeta kMeta{
     .severity = Severity::Low,
     .family = "SEC",
     .kinds = {"pod-bearing"},
-    .rationale = "A Secret read into the environment (env[].valueFrom.secretKeyRef or envFrom[].secretRef) is "
-                 "inherited by every child process, readable in /proc/<pid>/environ by anything sharing the "
-                 "process namespace, often printed by crash handlers and debug endpoints, and never updated when "
-                 "the Secret is rotated. A Secret mounted as a file has none of these leaks and follows rotation.",
-    .remediation = "Mount the Secret as a volume (secret.secretName, with items and defaultMode 0400 where the "
-                   "program allows) and have the program read the file; keep envFrom for ConfigMaps only.",
+    .rationale =
+        "A Secret read into the environment (env[].valueFrom.secretKeyRef or envFrom[].secretRef) is "
+        "inherited by every child process, readable in /proc/<pid>/environ by anything sharing the "
+        "process namespace, often printed by crash handlers and debug endpoints, and never updated when "
+        "the Secret is rotated. A Secret mounted as a file has none of these leaks and follows rotation.",
+    .remediation =
+        "Mount the Secret as a volume (secret.secretName, with items and defaultMode 0400 where the "
+        "program allows) and have the program read the file; keep envFrom for ConfigMaps only.",
     .references = {ref::kManagedSecretStore, ref::kAppCredentialsInConfig, kAttackUnsecuredCredentials,
                    kCisSecretsAsFiles, kNsaSecrets},
 };
@@ -29,9 +31,8 @@ void check(const ObjectContext& ctx, Emitter& out) {
         const doc::Node* ref = var.find({"valueFrom", "secretKeyRef"});
         if (ref == nullptr) continue;
         out.report(fmt::format("{}.env[{}].valueFrom.secretKeyRef", c.path, index), ref,
-                   fmt::format("container '{}' reads key '{}' of Secret '{}' into environment variable '{}'",
-                               c.name, k8s::string_at(ref, "key"), k8s::string_at(ref, "name"),
-                               k8s::string_at(&var, "name")),
+                   fmt::format("container '{}' reads key '{}' of Secret '{}' into environment variable '{}'", c.name,
+                               k8s::string_at(ref, "key"), k8s::string_at(ref, "name"), k8s::string_at(&var, "name")),
                    &c);
       }
     }

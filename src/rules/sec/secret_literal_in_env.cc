@@ -26,10 +26,11 @@ const RuleMeta kMeta{
         "values that cannot be one (paths, $(VAR) references, booleans, URLs without a password, Secret object "
         "names) are not reported. The finding names the container and the variable or argument, never the "
         "value.",
-    .remediation = "Rotate the credential: it has been exposed wherever the manifest went. Store the new one in a "
-                   "Secret (or an external secret store through the Secrets Store CSI driver), mount it as a "
-                   "file and point the program at the file; if the program only reads the environment, use "
-                   "env[].valueFrom.secretKeyRef.",
+    .remediation =
+        "Rotate the credential: it has been exposed wherever the manifest went. Store the new one in a "
+        "Secret (or an external secret store through the Secrets Store CSI driver), mount it as a "
+        "file and point the program at the file; if the program only reads the environment, use "
+        "env[].valueFrom.secretKeyRef.",
     .references = {ref::kAppCredentialsInConfig, ref::kPlainTextCredentials, ref::kManagedSecretStore,
                    kAttackUnsecuredCredentials, kAttackCredentialsInFiles, kCisSecretsAsFiles, kNsaSecrets},
 };
@@ -131,10 +132,10 @@ void check_env(const k8s::ContainerView& c, Emitter& out) {
     std::string_view name = k8s::string_at(&var, "name");
     std::string reason = literal_secret_reason(name, value->str());
     if (reason.empty()) continue;
-    out.report(fmt::format("{}.env[{}].value", c.path, i), value,
-               fmt::format("container '{}' sets environment variable '{}' to a literal credential: {}", c.name,
-                           name, reason),
-               &c);
+    out.report(
+        fmt::format("{}.env[{}].value", c.path, i), value,
+        fmt::format("container '{}' sets environment variable '{}' to a literal credential: {}", c.name, name, reason),
+        &c);
   }
 }
 

@@ -51,14 +51,14 @@ size_t run(std::string_view s, size_t pos, Pred pred) {
 // Names
 
 // Words that name a credential wherever they stand.
-constexpr auto kStrongWords = std::to_array<std::string_view>({
-    "PASSWORD",  "PASSWORDS",  "PASSWD",    "PASSPHRASE",   "SECRET",    "SECRETS",     "TOKEN",
-    "CREDENTIAL", "CREDENTIALS", "APIKEY",  "ACCESSKEY",    "SECRETKEY", "PRIVATEKEY",  "CLIENTSECRET",
-    "AUTHTOKEN", "ACCESSTOKEN", "PSK",      "REQUIREPASS",  "MASTERAUTH"});
+constexpr auto kStrongWords =
+    std::to_array<std::string_view>({"PASSWORD", "PASSWORDS", "PASSWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN",
+                                     "CREDENTIAL", "CREDENTIALS", "APIKEY", "ACCESSKEY", "SECRETKEY", "PRIVATEKEY",
+                                     "CLIENTSECRET", "AUTHTOKEN", "ACCESSTOKEN", "PSK", "REQUIREPASS", "MASTERAUTH"});
 
 // Glued forms such as DBPASSWORD or GHTOKEN.
-constexpr auto kStrongSuffixes = std::to_array<std::string_view>({"PASSWORD", "PASSWD", "SECRET", "TOKEN",
-                                                             "PASSPHRASE"});
+constexpr auto kStrongSuffixes =
+    std::to_array<std::string_view>({"PASSWORD", "PASSWD", "SECRET", "TOKEN", "PASSPHRASE"});
 
 // Abbreviations too common inside other names (PASS_THROUGH, PWD_DIR) to
 // count anywhere but at the end. The shell's own PWD holds a path, which
@@ -67,28 +67,27 @@ constexpr auto kTrailingOnlyWords = std::to_array<std::string_view>({"PASS", "PW
 
 // KEY after one of these is a credential (API_KEY, CLIENT_KEY); alone it is
 // only a hint (a KEY may be a public key, a map key, a cache key...).
-constexpr auto kKeyQualifiers = std::to_array<std::string_view>({
-    "API",    "ACCESS",  "PRIVATE", "SECRET", "SIGNING", "SIGN",    "ENCRYPTION", "ENCRYPT", "DECRYPTION", "MASTER",
-    "ACCOUNT", "AUTH",   "SESSION", "SHARED", "CLIENT",  "HMAC",    "JWT",        "COOKIE",  "LICENSE",    "STORAGE"});
+constexpr auto kKeyQualifiers = std::to_array<std::string_view>(
+    {"API",     "ACCESS", "PRIVATE", "SECRET", "SIGNING", "SIGN", "ENCRYPTION", "ENCRYPT", "DECRYPTION", "MASTER",
+     "ACCOUNT", "AUTH",   "SESSION", "SHARED", "CLIENT",  "HMAC", "JWT",        "COOKIE",  "LICENSE",    "STORAGE"});
 
-constexpr auto kWeakWords = std::to_array<std::string_view>({"KEY",  "AUTH",   "JWT",       "BEARER",
-                                                        "COOKIE", "SALT", "SIGNATURE", "HMAC"});
+constexpr auto kWeakWords =
+    std::to_array<std::string_view>({"KEY", "AUTH", "JWT", "BEARER", "COOKIE", "SALT", "SIGNATURE", "HMAC"});
 
 // A word after the credential word that turns the name into a property of
 // the credential (where it is, how long it lives, whether it is on) rather
 // than the credential itself.
-constexpr auto kPropertyWords = std::to_array<std::string_view>({
-    "FILE",     "FILES",     "FILENAME",  "FILEPATH",   "PATH",     "PATHS",     "DIR",        "DIRECTORY",
-    "FOLDER",   "LOCATION",  "MOUNT",     "VOLUME",     "NAME",     "NAMES",     "REF",        "KEYREF",
-    "REFERENCE", "ID",       "IDS",       "TTL",        "TIMEOUT",  "EXPIRY",    "EXPIRATION", "EXPIRES",
-    "EXPIRE",   "LIFETIME",  "DURATION",  "AGE",        "PERIOD",   "INTERVAL",  "SECONDS",    "LENGTH",
-    "LEN",      "SIZE",      "BITS",      "ENABLED",    "ENABLE",   "DISABLED",  "DISABLE",    "REQUIRED",
-    "MODE",     "TYPE",      "KIND",      "POLICY",     "PROVIDER", "SOURCE",    "URL",        "URI",
-    "ENDPOINT", "HOST",      "PORT",      "ADDR",       "ADDRESS",  "SERVER",    "AUDIENCE",   "ISSUER",
-    "HEADER",   "FIELD",     "PARAM",     "USER",       "USERNAME", "FORMAT",    "ENCODING",   "VERSION",
-    "ALGORITHM", "ALG",      "METHOD",    "STRATEGY",   "COUNT",    "MAX",       "MIN",        "LIMIT",
-    "ROLE",     "SCOPE",     "SCOPES",    "NAMESPACE",  "STORE",    "BACKEND",   "PREFIX",     "CACHE",
-    "REGION",   "ROTATION"});
+constexpr auto kPropertyWords = std::to_array<std::string_view>(
+    {"FILE",     "FILES",     "FILENAME", "FILEPATH",  "PATH",       "PATHS",   "DIR",      "DIRECTORY", "FOLDER",
+     "LOCATION", "MOUNT",     "VOLUME",   "NAME",      "NAMES",      "REF",     "KEYREF",   "REFERENCE", "ID",
+     "IDS",      "TTL",       "TIMEOUT",  "EXPIRY",    "EXPIRATION", "EXPIRES", "EXPIRE",   "LIFETIME",  "DURATION",
+     "AGE",      "PERIOD",    "INTERVAL", "SECONDS",   "LENGTH",     "LEN",     "SIZE",     "BITS",      "ENABLED",
+     "ENABLE",   "DISABLED",  "DISABLE",  "REQUIRED",  "MODE",       "TYPE",    "KIND",     "POLICY",    "PROVIDER",
+     "SOURCE",   "URL",       "URI",      "ENDPOINT",  "HOST",       "PORT",    "ADDR",     "ADDRESS",   "SERVER",
+     "AUDIENCE", "ISSUER",    "HEADER",   "FIELD",     "PARAM",      "USER",    "USERNAME", "FORMAT",    "ENCODING",
+     "VERSION",  "ALGORITHM", "ALG",      "METHOD",    "STRATEGY",   "COUNT",   "MAX",      "MIN",       "LIMIT",
+     "ROLE",     "SCOPE",     "SCOPES",   "NAMESPACE", "STORE",      "BACKEND", "PREFIX",   "CACHE",     "REGION",
+     "ROTATION"});
 
 NameSignal word_signal(const std::vector<std::string>& words, size_t i) {
   const std::string& w = words[i];
@@ -192,8 +191,9 @@ bool has_bearer_token(std::string_view s) {
       if (start < s.size() && s[start] == '$') continue;  // "Bearer $TOKEN" reads a variable
       // "basic authentication" is prose; a credential mixes character classes.
       std::string_view token = s.substr(start, run(s, start, token_char));
-      bool mixed = std::any_of(token.begin(), token.end(), [](char c) { return is_digit(c) || c == '='; }) ||
-                   (std::any_of(token.begin(), token.end(), is_upper) && std::any_of(token.begin(), token.end(), is_lower));
+      bool mixed =
+          std::any_of(token.begin(), token.end(), [](char c) { return is_digit(c) || c == '='; }) ||
+          (std::any_of(token.begin(), token.end(), is_upper) && std::any_of(token.begin(), token.end(), is_lower));
       if (token.size() >= 8 && mixed) return true;
     }
   }
@@ -242,9 +242,8 @@ bool is_path(std::string_view v) {
   // A relative path such as "certs/tls/key.pem": lower-case words between
   // slashes. Base64 text may hold '/', but then mixes cases and digits.
   if (v.find('/') == std::string_view::npos) return false;
-  return std::all_of(v.begin(), v.end(), [](char c) {
-    return is_lower(c) || is_digit(c) || c == '/' || c == '.' || c == '_' || c == '-';
-  });
+  return std::all_of(v.begin(), v.end(),
+                     [](char c) { return is_lower(c) || is_digit(c) || c == '/' || c == '.' || c == '_' || c == '-'; });
 }
 
 // "my-tls-secret", "db-credentials": the name of a Secret object, which is
@@ -341,9 +340,8 @@ bool is_non_secret_value(std::string_view value) {
   if (v.find("{{") != std::string_view::npos) return true;  // an unrendered template
   if (v.size() >= 2 && v.front() == '<' && v.back() == '>') return true;
   if (is_path(v)) return true;
-  constexpr auto kSettings = std::to_array<std::string_view>({"true", "false", "yes",     "no",       "on",
-                                                          "off",  "null",  "none",    "nil",      "enabled",
-                                                          "disabled", "-", "~"});
+  constexpr auto kSettings = std::to_array<std::string_view>(
+      {"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "enabled", "disabled", "-", "~"});
   if (one_of(std::string_view(lower(v)), kSettings)) return true;
   if (is_url_scheme_start(v) && credential_shape(v).empty()) return true;
   return is_secret_object_name(v);
@@ -376,12 +374,10 @@ std::string literal_secret_reason(std::string_view name, std::string_view value)
   if (!shape.empty()) return fmt::format("the value has the shape of {}", shape);
   if (is_non_secret_value(value)) return {};
   switch (name_signal(name)) {
-    case NameSignal::Strong:
-      return "the name marks it as a credential";
+    case NameSignal::Strong: return "the name marks it as a credential";
     case NameSignal::Weak:
       return looks_random(value) ? "the name marks it as a key and the value looks randomly generated" : "";
-    case NameSignal::None:
-      return {};
+    case NameSignal::None: return {};
   }
   return {};
 }

@@ -1,7 +1,7 @@
-#include "rules/wh/wh_rules.h"
-
 #include <algorithm>
 #include <cctype>
+
+#include "rules/wh/wh_rules.h"
 
 namespace kg::rules::wh {
 namespace {
@@ -40,7 +40,8 @@ std::string_view host_of(std::string_view url) {
 bool is_ip_literal(std::string_view host) {
   if (!host.empty() && host.front() == '[') return true;
   return !host.empty() && std::count(host.begin(), host.end(), '.') == 3 &&
-         std::all_of(host.begin(), host.end(), [](char c) { return c == '.' || std::isdigit(static_cast<unsigned char>(c)); });
+         std::all_of(host.begin(), host.end(),
+                     [](char c) { return c == '.' || std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 bool is_cluster_local(std::string_view host) {
@@ -58,15 +59,16 @@ void check(const ObjectContext& ctx, Emitter& out) {
     if (is_ip_literal(host)) {
       where = fmt::format("the IP address {}, outside service discovery and possibly outside the cluster", host);
     } else if (!is_cluster_local(host)) {
-      where = fmt::format("the host {}, which is not a cluster service name (*.svc, *.svc.cluster.local) and "
-                          "may be outside the cluster",
-                          host);
+      where = fmt::format(
+          "the host {}, which is not a cluster service name (*.svc, *.svc.cluster.local) and "
+          "may be outside the cluster",
+          host);
     } else {
       where = fmt::format("the cluster-local host {} by URL, bypassing the service reference approvals check", host);
     }
     out.report(w.field("clientConfig.url"), w.client_config->get("url"),
-               fmt::format("{} sends each matching admission request, with the whole object, to {} ({})",
-                           describe(w), where, w.target.url));
+               fmt::format("{} sends each matching admission request, with the whole object, to {} ({})", describe(w),
+                           where, w.target.url));
   }
 }
 

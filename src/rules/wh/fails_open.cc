@@ -35,16 +35,16 @@ void check(const ObjectContext& ctx, Emitter& out) {
     if (!explicit_ignore && !default_ignore) continue;
     bool security = enforces_security(ctx.object, w);
     std::string consequence =
-        security ? "requests are admitted unchecked whenever it is unreachable, and it looks like security "
-                   "enforcement that anyone able to slow or crash it bypasses"
+        security     ? "requests are admitted unchecked whenever it is unreachable, and it looks like security "
+                       "enforcement that anyone able to slow or crash it bypasses"
         : w.mutating ? "requests are admitted unchanged and silently whenever it is unreachable"
                      : "requests are admitted unchecked whenever it is unreachable";
-    std::string message =
-        explicit_ignore
-            ? fmt::format("{} fails open (failurePolicy: Ignore): {}", describe(w), consequence)
-            : fmt::format("{} fails open (no failurePolicy; admissionregistration.k8s.io/v1beta1 defaults to "
-                          "Ignore): {}",
-                          describe(w), consequence);
+    std::string message = explicit_ignore
+                              ? fmt::format("{} fails open (failurePolicy: Ignore): {}", describe(w), consequence)
+                              : fmt::format(
+                                    "{} fails open (no failurePolicy; admissionregistration.k8s.io/v1beta1 defaults to "
+                                    "Ignore): {}",
+                                    describe(w), consequence);
     std::string path = explicit_ignore ? w.field("failurePolicy") : w.path;
     const doc::Node* at = explicit_ignore ? policy : w.node;
     if (security) out.report(Severity::High, std::move(path), at, std::move(message));

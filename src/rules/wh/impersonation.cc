@@ -20,8 +20,8 @@ const RuleMeta kMeta{
     .remediation =
         "Delete the configuration unless it is yours. If the real component runs under another namespace or "
         "service name, add that to approvedWebhooks in .kubeguard.yaml (name and service, or name and url).",
-    .references = {kMaliciousAdmissionController, ref::kSidecarInjection, ref::kLeastPrivilege,
-                   kAttackMasquerading, kAttackEventTriggered, kCisWebhookAccess},
+    .references = {kMaliciousAdmissionController, ref::kSidecarInjection, ref::kLeastPrivilege, kAttackMasquerading,
+                   kAttackEventTriggered, kCisWebhookAccess},
 };
 
 void check(const ObjectContext& ctx, Emitter& out) {

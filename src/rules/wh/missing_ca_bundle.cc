@@ -1,6 +1,6 @@
-#include "rules/wh/wh_rules.h"
-
 #include <array>
+
+#include "rules/wh/wh_rules.h"
 
 namespace kg::rules::wh {
 namespace {
@@ -26,14 +26,13 @@ const RuleMeta kMeta{
         "Set clientConfig.caBundle to the base64 PEM of the CA that signed the webhook's serving certificate, "
         "or let cert-manager's CA injector fill it (annotation cert-manager.io/inject-ca-from: "
         "<namespace>/<certificate>).",
-    .references = {kMaliciousAdmissionController, ref::kLeastPrivilege, kAttackAdversaryInTheMiddle,
-                   kCisWebhookAccess},
+    .references = {kMaliciousAdmissionController, ref::kLeastPrivilege, kAttackAdversaryInTheMiddle, kCisWebhookAccess},
 };
 
 // Annotations with which cert-manager's CA injector fills caBundle at runtime.
 constexpr std::array<std::string_view, 6> kCaInjectionAnnotations{
-    "cert-manager.io/inject-ca-from",        "cert-manager.io/inject-ca-from-secret",
-    "cert-manager.io/inject-apiserver-ca",   "certmanager.k8s.io/inject-ca-from",
+    "cert-manager.io/inject-ca-from",           "cert-manager.io/inject-ca-from-secret",
+    "cert-manager.io/inject-apiserver-ca",      "certmanager.k8s.io/inject-ca-from",
     "certmanager.k8s.io/inject-ca-from-secret", "certmanager.k8s.io/inject-apiserver-ca",
 };
 

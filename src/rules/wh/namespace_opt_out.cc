@@ -57,8 +57,8 @@ void check(const ObjectContext& ctx, Emitter& out) {
       } else if (op == "DoesNotExist") {
         how = fmt::format("skips namespaces that carry label '{}': adding it", key);
       } else if (op == "In") {
-        how = fmt::format("covers only namespaces whose label '{}' is one of [{}]: removing or changing it", key,
-                          values);
+        how =
+            fmt::format("covers only namespaces whose label '{}' is one of [{}]: removing or changing it", key, values);
       } else if (op == "Exists") {
         how = fmt::format("covers only namespaces that carry label '{}': removing it", key);
       } else {

@@ -18,8 +18,7 @@ const RuleMeta kMeta{
     .remediation =
         "Use reinvocationPolicy: Never (the default) unless the webhook must see other webhooks' changes, and "
         "then review what it does on the second call.",
-    .references = {kMaliciousAdmissionController, ref::kSidecarInjection, ref::kLeastPrivilege,
-                   kAttackEventTriggered},
+    .references = {kMaliciousAdmissionController, ref::kSidecarInjection, ref::kLeastPrivilege, kAttackEventTriggered},
 };
 
 void check(const ObjectContext& ctx, Emitter& out) {

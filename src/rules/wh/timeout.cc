@@ -18,8 +18,9 @@ const RuleMeta kMeta{
         "the request's own deadline: controllers stall and the cluster cannot heal; with failurePolicy: Ignore "
         "a stalled webhook is silently skipped. The default is 10 seconds in admissionregistration.k8s.io/v1 "
         "and 30 in v1beta1, so a v1beta1 webhook without the field is reported too.",
-    .remediation = "Set timeoutSeconds to what the webhook needs (the v1 default of 10 or less), and make the "
-                   "webhook answer fast.",
+    .remediation =
+        "Set timeoutSeconds to what the webhook needs (the v1 default of 10 or less), and make the "
+        "webhook answer fast.",
     .references = {ref::kDenialOfService, ref::kAttackEndpointDos, kMaliciousAdmissionController},
 };
 

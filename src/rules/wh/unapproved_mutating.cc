@@ -26,8 +26,8 @@ const RuleMeta kMeta{
         "legitimate injector, require an opt-in label (namespaceSelector or objectSelector with matchLabels or "
         "In) and add it to approvedWebhooks in .kubeguard.yaml with its name and service (or URL). Allow "
         "create/update of mutatingwebhookconfigurations to cluster administrators only.",
-    .references = {kMaliciousAdmissionController, ref::kSidecarInjection, ref::kLeastPrivilege,
-                   kAttackEventTriggered, ref::kAttackDeployContainer, kCisWebhookAccess},
+    .references = {kMaliciousAdmissionController, ref::kSidecarInjection, ref::kLeastPrivilege, kAttackEventTriggered,
+                   ref::kAttackDeployContainer, kCisWebhookAccess},
 };
 
 void check(const ObjectContext& ctx, Emitter& out) {

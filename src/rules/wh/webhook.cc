@@ -47,11 +47,16 @@ struct GroupResource {
 
 // Pods, and the kinds whose controllers create pods from a template.
 constexpr std::array kWorkloads{
-    GroupResource{"", "pods"},               GroupResource{"", "replicationcontrollers"},
-    GroupResource{"apps", "deployments"},    GroupResource{"apps", "daemonsets"},
-    GroupResource{"apps", "statefulsets"},   GroupResource{"apps", "replicasets"},
-    GroupResource{"batch", "jobs"},          GroupResource{"batch", "cronjobs"},
-    GroupResource{"extensions", "deployments"}, GroupResource{"extensions", "daemonsets"},
+    GroupResource{"", "pods"},
+    GroupResource{"", "replicationcontrollers"},
+    GroupResource{"apps", "deployments"},
+    GroupResource{"apps", "daemonsets"},
+    GroupResource{"apps", "statefulsets"},
+    GroupResource{"apps", "replicasets"},
+    GroupResource{"batch", "jobs"},
+    GroupResource{"batch", "cronjobs"},
+    GroupResource{"extensions", "deployments"},
+    GroupResource{"extensions", "daemonsets"},
     GroupResource{"extensions", "replicasets"},
 };
 
@@ -107,9 +112,9 @@ bool selector_restricts(const doc::Node* selector) {
 namespace {
 
 constexpr std::array<std::string_view, 22> kSecurityWords{
-    "policy",     "policies", "security",    "secure",  "gatekeeper", "kyverno",    "opa",     "kubewarden",
-    "psp",        "psa",      "podsecurity", "sigstore", "cosign",    "connaisseur", "kubeguard", "guard",
-    "enforce",    "enforcer", "compliance",  "imagepolicy", "neuvector", "kubearmor",
+    "policy",  "policies", "security",    "secure",      "gatekeeper", "kyverno",     "opa",       "kubewarden",
+    "psp",     "psa",      "podsecurity", "sigstore",    "cosign",     "connaisseur", "kubeguard", "guard",
+    "enforce", "enforcer", "compliance",  "imagepolicy", "neuvector",  "kubearmor",
 };
 
 bool has_security_word(std::string_view name) {
