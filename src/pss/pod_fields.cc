@@ -51,7 +51,9 @@ std::string_view pluralize(std::string_view singular, std::string_view plural, s
 
 std::string join_quote(std::span<const std::string> items) {
   if (items.empty()) return {};
-  return "\"" + join(items, "\", \"") + "\"";
+  std::string out = "\"";
+  out.append(join(items, "\", \"")).append("\"");
+  return out;
 }
 
 std::string join(std::span<const std::string> items, std::string_view separator) {
