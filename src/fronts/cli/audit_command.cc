@@ -10,6 +10,7 @@
 #include "audit/stream.h"
 #include "engine/config.h"
 #include "fronts/cli/commands.h"
+#include "fronts/cli/config_options.h"
 
 namespace kg::cli {
 namespace {
@@ -63,19 +64,9 @@ int run_audit(const AuditOptions& opts, const rules::Catalog& catalog) {
   std::vector<std::string> inputs = opts.inputs.empty() ? std::vector<std::string>{"-"} : opts.inputs;
   if (opts.follow && inputs.size() != 1) return fail("--follow reads one file");
 
-  std::string config_path = opts.config.empty() ? engine::find_config_upward(".") : opts.config;
-  engine::ConfigResult loaded;
-  if (!config_path.empty()) loaded = engine::load_config_file(config_path, catalog);
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << "kubeguard audit: " << doc::format_error(e) << '\n';
-    return kExitError;
-  }
-  engine::Config& config = loaded.config;
-  if (!opts.fail_on.empty()) {
-    auto s = rules::parse_severity(opts.fail_on);
-    if (!s) return fail(fmt::format("--fail-on '{}' is not one of critical, high, medium, low, info", opts.fail_on));
-    config.fail_on = *s;
-  }
+  auto loaded = load_config(ConfigOptions{opts.config, opts.fail_on, ""}, catalog, "kubeguard audit");
+  if (!loaded) return kExitError;
+  engine::Config& config = *loaded;
   audit::DetectorOptions detector_options;
   detector_options.correlation_window_us = int64_t{opts.window_s} * 1'000'000;
   if (!opts.since.empty()) {

@@ -7,6 +7,7 @@
 #include "engine/config.h"
 #include "engine/drift/drift.h"
 #include "fronts/cli/commands.h"
+#include "fronts/cli/config_options.h"
 #include "report/report.h"
 
 namespace kg::cli {
@@ -34,19 +35,9 @@ int run_diff(const DiffOptions& opts, const rules::Catalog& catalog) {
       std::count(opts.baseline.begin(), opts.baseline.end(), "-") + std::count(opts.live.begin(), opts.live.end(), "-");
   if (stdin_count > 1) return fail("standard input (-) can be read once, on one side only");
 
-  std::string config_path = opts.config.empty() ? engine::find_config_upward(".") : opts.config;
-  engine::ConfigResult loaded;
-  if (!config_path.empty()) loaded = engine::load_config_file(config_path, catalog);
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << "kubeguard diff: " << doc::format_error(e) << '\n';
-    return kExitError;
-  }
-  engine::Config& config = loaded.config;
-  if (!opts.fail_on.empty()) {
-    auto s = rules::parse_severity(opts.fail_on);
-    if (!s) return fail(fmt::format("--fail-on '{}' is not one of critical, high, medium, low, info", opts.fail_on));
-    config.fail_on = *s;
-  }
+  auto loaded = load_config(ConfigOptions{opts.config, opts.fail_on, ""}, catalog, "kubeguard diff");
+  if (!loaded) return kExitError;
+  engine::Config& config = *loaded;
 
   engine::DiffRequest request{opts.baseline, opts.live, opts.name_space};
   engine::ScanResult result = engine::diff(request, config);
