@@ -45,36 +45,52 @@ bool applies_to(const Subject& subject, const UserInfo& user, std::string_view b
     case SubjectKind::ServiceAccount: {
       std::string_view ns = subject.name_space.empty() ? binding_namespace : std::string_view(subject.name_space);
       if (ns.empty()) return false;
-      return user.name == fmt::format("{}{}:{}", kServiceAccountPrefix, ns, subject.name);
+      // "system:serviceaccount:NS:NAME", compared piece by piece: this runs
+      // for every subject of every binding on every question.
+      std::string_view name = user.name;
+      if (!name.starts_with(kServiceAccountPrefix)) return false;
+      name.remove_prefix(std::string_view(kServiceAccountPrefix).size());
+      return name.size() == ns.size() + 1 + subject.name.size() && name.starts_with(ns) && name[ns.size()] == ':' &&
+             name.substr(ns.size() + 1) == subject.name;
     }
   }
   return false;
 }
 
-std::optional<Grant> authorize(const Policy& policy, const UserInfo& user, const Attributes& attributes) {
+std::vector<UserBinding> bindings_of(const Policy& policy, const UserInfo& user) {
+  std::vector<UserBinding> out;
+  for (const auto& b : policy.bindings()) {
+    for (const auto& s : b.subjects) {
+      if (applies_to(s, user, b.cluster ? std::string_view() : std::string_view(b.name_space))) {
+        out.push_back(UserBinding{&b, &s});
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<Grant> authorize(const Policy& policy, const UserInfo& user, std::span<const UserBinding> bindings,
+                               const Attributes& attributes) {
   if (std::find(user.groups.begin(), user.groups.end(), kMasters) != user.groups.end()) return Grant{};
   // ClusterRoleBindings first, then the RoleBindings of the request's
   // namespace: the order the authorizer visits them in (the answer does not
   // depend on it, the reported grant does).
   for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& b : policy.bindings()) {
-      if (pass == 0 ? !b.cluster
-                    : (b.cluster || attributes.name_space.empty() || b.name_space != attributes.name_space)) {
+    for (const auto& [b, who] : bindings) {
+      if (pass == 0 ? !b->cluster
+                    : (b->cluster || attributes.name_space.empty() || b->name_space != attributes.name_space)) {
         continue;
       }
-      const Subject* who = nullptr;
-      for (const auto& s : b.subjects) {
-        if (applies_to(s, user, b.cluster ? std::string_view() : std::string_view(b.name_space))) {
-          who = &s;
-          break;
-        }
-      }
-      if (who == nullptr) continue;
       RuleRef rule;
-      if (first_allowing(policy, b, attributes, &rule) != nullptr) return Grant{&b, who, rule};
+      if (first_allowing(policy, *b, attributes, &rule) != nullptr) return Grant{b, who, rule};
     }
   }
   return std::nullopt;
+}
+
+std::optional<Grant> authorize(const Policy& policy, const UserInfo& user, const Attributes& attributes) {
+  return authorize(policy, user, bindings_of(policy, user), attributes);
 }
 
 std::vector<Grant> who_can(const Policy& policy, const Attributes& attributes, bool all_namespaces) {

@@ -99,12 +99,13 @@ struct Check {
   std::optional<Grant> grant;
 };
 
-Check holds(const Policy& policy, const UserInfo& user, const InjectPathDef& def, std::string_view ns) {
+Check holds(const Policy& policy, const UserInfo& user, std::span<const UserBinding> bindings, const InjectPathDef& def,
+            std::string_view ns) {
   Check result{true, {}, std::nullopt};
   for (const auto& group : def.all_of) {
     bool met = false;
     for (const auto& need : group) {
-      auto grant = authorize(policy, user, attributes_of(need, ns));
+      auto grant = authorize(policy, user, bindings, attributes_of(need, ns));
       if (grant) {
         if (!result.grant) {
           result.example = need;
@@ -177,9 +178,16 @@ std::vector<Principal> principals(const Policy& policy) {
 
 std::vector<PathReach> inject_reach(const Policy& policy, const UserInfo& user, std::string_view name_space) {
   std::vector<PathReach> out;
+  const std::vector<UserBinding> bindings = bindings_of(policy, user);
+  // Where ClusterRoleBindings alone do not suffice, only a namespace with one
+  // of the user's RoleBindings can add what is missing.
+  std::set<std::string_view> bound_namespaces;
+  for (const auto& ub : bindings) {
+    if (!ub.binding->cluster) bound_namespaces.insert(ub.binding->name_space);
+  }
   for (const auto& def : inject_paths()) {
     // ClusterRoleBindings alone first: then it holds in every namespace.
-    Check everywhere = holds(policy, user, def, kAnyNamespace);
+    Check everywhere = holds(policy, user, bindings, def, kAnyNamespace);
     if (everywhere.ok) {
       out.push_back(PathReach{def.id, true, {}, everywhere.example, everywhere.grant});
       continue;
@@ -189,7 +197,8 @@ std::vector<PathReach> inject_reach(const Policy& policy, const UserInfo& user, 
     if (name_space.empty()) candidates = policy.namespaces();
     else candidates.emplace_back(name_space);
     for (const auto& ns : candidates) {
-      Check c = holds(policy, user, def, ns);
+      if (!bound_namespaces.contains(ns)) continue;
+      Check c = holds(policy, user, bindings, def, ns);
       if (!c.ok) continue;
       if (!reach.grant) {
         reach.example = c.example;
