@@ -238,7 +238,8 @@ TEST(AuditStream, HostileLinesNeverStopTheStream) {
   Ev nested;
   nested.id = "deep";
   nested.request = nested.response = deep;
-  std::string garbage("\x00\xff\xfe binary \x01", 14);
+  constexpr char kGarbage[] = "\x00\xff\xfe binary \x01";  // NUL included: the length comes from the array
+  std::string garbage(kGarbage, sizeof kGarbage - 1);
   std::string arrays(5000, '[');
   write(path, garbage + "\n" + arrays + "\n" + nested.json() + "\n\"just a string\"\n[]\n" + exec.json() + "\n");
   auto c = read_all(path);
