@@ -17,7 +17,7 @@
 
 namespace kg::testing {
 
-// A child process with its standard error in a file.
+// A child process with its standard output and error in one file.
 class Child {
  public:
   Child(const std::vector<std::string>& args, const std::string& log) : log_(log) {
@@ -25,6 +25,7 @@ class Child {
     if (pid_ == 0) {
       int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       dup2(fd, 2);
+      dup2(fd, 1);
       std::vector<char*> argv;
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);

