@@ -11,8 +11,10 @@
 
 #include <fmt/format.h>
 
+#include "cluster/json_decode.h"
 #include "cluster/resources.h"
 #include "k8s/object.h"
+#include "k8s/owner_reference.h"
 #include "report/json_writer.h"
 
 namespace kg::cluster {
@@ -35,16 +37,6 @@ std::string policies_path(std::string_view ns) {
 
 bool quarantined(const doc::Node& pod) {
   return k8s::string_at(pod.find({"metadata", "labels"}), kQuarantineLabel) == "true";
-}
-
-const doc::Node* controller_of(const doc::Node& object) {
-  const doc::Node* refs = object.find({"metadata", "ownerReferences"});
-  if (refs == nullptr || !refs->is_sequence()) return nullptr;
-  for (const auto& ref : refs->items()) {
-    const doc::Node* controller = ref.get("controller");
-    if (controller != nullptr && controller->as_bool().value_or(false)) return &ref;
-  }
-  return nullptr;
 }
 
 // Sends a write, or prints it under --dry-run. `accept` lists statuses that
@@ -70,6 +62,22 @@ std::string file_safe(std::string_view text) {
   return out;
 }
 
+// An object both as the server's text (kept verbatim as evidence) and as a
+// tree, from one read, so the two cannot be different versions.
+struct Fetched {
+  std::string text;
+  doc::Node node;
+};
+
+Expected<Fetched> fetch(ApiClient& client, std::string_view path) {
+  auto text = client.get_text(path);
+  if (!text) return text.error();
+  JsonDecoder decoder;
+  auto node = decoder.object(*text);
+  if (!node) return Error{ErrorKind::Decode, fmt::format("get {}: {}", path, node.error().message)};
+  return Fetched{std::move(*text), std::move(*node)};
+}
+
 // Pod, owner chain and events as the server sent them, in one JSON file that
 // only its owner may read: a pod spec can hold credentials.
 Expected<std::string> save_evidence(ApiClient& client, const QuarantineRequest& request, const std::string& pod_text,
@@ -78,18 +86,16 @@ Expected<std::string> save_evidence(ApiClient& client, const QuarantineRequest& 
   const doc::Node* object = &pod;
   doc::Node owner_node;
   for (int depth = 0; depth < 4; ++depth) {
-    const doc::Node* ref = controller_of(*object);
+    const doc::Node* ref = k8s::controller_reference(*object);
     if (ref == nullptr) break;
     const Resource* resource = find_resource(k8s::string_at(ref, "kind"));
     if (resource == nullptr) break;
     std::string path =
         fmt::format("{}/{}", collection_path(*resource, request.name_space), k8s::string_at(ref, "name"));
-    auto text = client.get_text(path);
-    if (!text) break;  // the owner may be gone; the pod is the evidence that matters
-    auto decoded = client.get(path);
-    if (!decoded) break;
-    owners.push_back(std::move(*text));
-    owner_node = std::move(*decoded);
+    auto owner = fetch(client, path);
+    if (!owner) break;  // the owner may be gone; the pod is the evidence that matters
+    owners.push_back(std::move(owner->text));
+    owner_node = std::move(owner->node);
     object = &owner_node;
   }
   auto events = client.get_text(fmt::format("/api/v1/namespaces/{}/events?fieldSelector={}", request.name_space,
@@ -215,14 +221,14 @@ Expected<ResponseReport> quarantine_pod(ApiClient& client, const QuarantineReque
   }
   ResponseReport report;
   std::string path = pod_path(request.name_space, request.pod);
-  auto pod_text = client.get_text(path);
-  if (!pod_text) return pod_text.error();
-  auto pod = client.get(path);
-  if (!pod) return pod.error();
+  auto fetched = fetch(client, path);
+  if (!fetched) return fetched.error();
+  const std::string& pod_text = fetched->text;
+  const doc::Node* pod = &fetched->node;
   bool already = quarantined(*pod);
 
   if (!already && !request.dry_run) {
-    auto file = save_evidence(client, request, *pod_text, *pod, report.steps);
+    auto file = save_evidence(client, request, pod_text, *pod, report.steps);
     if (!file) return file.error();
     report.evidence_file = std::move(*file);
   } else if (!already) {
@@ -244,7 +250,7 @@ Expected<ResponseReport> quarantine_pod(ApiClient& client, const QuarantineReque
                                        request.name_space, request.pod,
                                        k8s::string_at(pod->find({"metadata", "annotations"}), kTimeAnnotation)));
   } else {
-    const doc::Node* owner = controller_of(*pod);
+    const doc::Node* owner = k8s::controller_reference(*pod);
     PlannedWrite patch{"PATCH", path, std::string(kMergePatch),
                        quarantine_patch_json(*pod, request.reason, request.finding, request.time),
                        "label the pod for the policy, take every other label off (Services, allow policies and its "

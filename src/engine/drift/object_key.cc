@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "k8s/owner_reference.h"
+
 namespace kg::engine::drift {
 
 std::string ObjectKey::display() const {
@@ -77,12 +79,9 @@ ObjectKey owner_key(const doc::Node& owner_reference, std::string_view dependent
 }
 
 const doc::Node* controller_reference(const k8s::Object& object) {
+  if (const doc::Node* controller = k8s::controller_reference(*object.root)) return controller;
   const doc::Node* refs = object.root->find({"metadata", "ownerReferences"});
   if (refs == nullptr || !refs->is_sequence() || refs->size() == 0) return nullptr;
-  for (const auto& r : refs->items()) {
-    const doc::Node* controller = r.get("controller");
-    if (controller != nullptr && controller->as_bool().value_or(false)) return &r;
-  }
   return &refs->items().front();
 }
 

@@ -7,6 +7,7 @@
 #include "engine/drift/drift.h"
 #include "engine/scanner.h"
 #include "k8s/object.h"
+#include "k8s/owner_reference.h"
 
 namespace kg::engine::watch {
 namespace {
@@ -29,16 +30,6 @@ std::string with_container_name(std::string_view path, std::string_view containe
     return fmt::format("{}{}{}", path.substr(0, open), container, path.substr(close));
   }
   return std::string(path);
-}
-
-const doc::Node* controller_reference(const doc::Node& object) {
-  const doc::Node* refs = object.find({"metadata", "ownerReferences"});
-  if (refs == nullptr || !refs->is_sequence()) return nullptr;
-  for (const auto& ref : refs->items()) {
-    const doc::Node* controller = ref.get("controller");
-    if (controller != nullptr && controller->is_scalar() && controller->str() == "true") return &ref;
-  }
-  return nullptr;
 }
 
 bool is_rbac_kind(std::string_view kind) {
@@ -82,7 +73,7 @@ std::vector<rules::Finding> ChangeMonitor::rbac_findings() const {
 }
 
 const ChangeMonitor::Known* ChangeMonitor::owner_of(const doc::Node& object) const {
-  const doc::Node* ref = controller_reference(object);
+  const doc::Node* ref = k8s::controller_reference(object);
   if (ref == nullptr) return nullptr;
   auto key = by_uid_.find(k8s::string_at(ref, "uid"));
   if (key == by_uid_.end()) return nullptr;

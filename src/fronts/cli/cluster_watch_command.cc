@@ -22,6 +22,7 @@
 #include "cluster/informer.h"
 #include "cluster/kubeconfig.h"
 #include "engine/watch/change_monitor.h"
+#include "fronts/cli/clock.h"
 #include "fronts/cli/commands.h"
 #include "fronts/cli/config_options.h"
 #include "report/json_writer.h"
@@ -86,17 +87,8 @@ class EventQueue {
   std::deque<QueueItem> items_;
 };
 
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 void print_alert(const rules::Finding& f, cluster::ChangeType change, bool json, bool color) {
-  std::string time = now_utc();
+  std::string time = utc_now();
   if (json) {
     report::JsonWriter out(std::cout, false);
     out.begin_object()

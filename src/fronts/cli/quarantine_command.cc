@@ -8,6 +8,7 @@
 #include "cluster/cluster_scan.h"
 #include "cluster/kubeconfig.h"
 #include "cluster/quarantine.h"
+#include "fronts/cli/clock.h"
 #include "fronts/cli/commands.h"
 
 namespace kg::cli {
@@ -29,15 +30,6 @@ struct QuarantineOptions {
 int fail(std::string_view message) {
   std::cerr << kCmd << ": " << message << '\n';
   return kExitError;
-}
-
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 std::optional<std::pair<std::string, std::string>> split_target(std::string_view target) {
@@ -79,7 +71,7 @@ int run_quarantine(const QuarantineOptions& opts) {
   auto client = connect(opts);
   if (!client) return kExitError;
   cluster::QuarantineRequest request{target->first, target->second,    opts.reason, opts.finding,
-                                     now_rfc3339(), opts.evidence_dir, opts.force,  opts.dry_run};
+                                     utc_now(),     opts.evidence_dir, opts.force,  opts.dry_run};
   return print_report(cluster::quarantine_pod(*client, request, std::cout), opts.dry_run);
 }
 
@@ -88,7 +80,7 @@ int run_release(const QuarantineOptions& opts) {
   if (!target) return fail(fmt::format("'{}' is not NAMESPACE/POD", opts.target));
   auto client = connect(opts);
   if (!client) return kExitError;
-  cluster::ReleaseRequest request{target->first, target->second, now_rfc3339(), opts.dry_run};
+  cluster::ReleaseRequest request{target->first, target->second, utc_now(), opts.dry_run};
   return print_report(cluster::release_pod(*client, request, std::cout), opts.dry_run);
 }
 
