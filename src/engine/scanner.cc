@@ -1,7 +1,6 @@
 #include "engine/scanner.h"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -124,6 +123,60 @@ unsigned thread_count(unsigned requested, size_t files) {
   return static_cast<unsigned>(std::min<size_t>(n, std::max<size_t>(files, 1)));
 }
 
+// Workers take files in turn; the calling thread hands each file's results on
+// in input order as soon as that file is done, then drops them. Workers stay
+// at most `window` files ahead of the consumer, so memory holds a bounded
+// number of file results however many files there are.
+void scan_in_parallel(const std::vector<std::string>& files, unsigned threads, const rules::Catalog& catalog,
+                      const Config& config, const std::function<void(FileResult&&)>& consume) {
+  const size_t window = size_t{4} * threads;
+  std::vector<FileResult> slots(window);
+  std::vector<char> done(window, 0);
+  std::mutex mutex;
+  std::condition_variable file_done;
+  std::condition_variable slot_free;
+  size_t next = 0;      // next file a worker takes
+  size_t consumed = 0;  // files handed on so far
+  auto worker = [&] {
+    while (true) {
+      size_t i = 0;
+      {
+        std::unique_lock lock(mutex);
+        slot_free.wait(lock, [&] { return next >= files.size() || next < consumed + window; });
+        if (next >= files.size()) return;
+        i = next++;
+      }
+      FileResult r;
+      scan_file(files[i], catalog, config, r);
+      bool wanted = false;
+      {
+        std::lock_guard lock(mutex);
+        slots[i % window] = std::move(r);
+        done[i % window] = 1;
+        wanted = i == consumed;
+      }
+      // Only the file the consumer waits for is worth waking it up.
+      if (wanted) file_done.notify_one();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (size_t i = 0; i < files.size(); ++i) {
+    FileResult r;
+    {
+      std::unique_lock lock(mutex);
+      file_done.wait(lock, [&] { return done[i % window] != 0; });
+      r = std::move(slots[i % window]);
+      slots[i % window] = FileResult{};
+      done[i % window] = 0;
+      consumed = i + 1;
+    }
+    slot_free.notify_all();
+    consume(std::move(r));
+  }
+  for (auto& t : pool) t.join();
+}
+
 }  // namespace
 
 ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config) {
@@ -160,42 +213,29 @@ ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const
     if (!batch.empty()) sink(batch);
   };
 
-  // Workers take files in turn; this thread hands each file's results on in
-  // input order as soon as that file is done, then drops them.
-  std::vector<FileResult> per_file(files.size());
-  std::vector<char> done(files.size(), 0);
-  std::mutex mutex;
-  std::condition_variable file_done;
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) {
-      scan_file(files[i], catalog, config, per_file[i]);
-      {
-        std::lock_guard lock(mutex);
-        done[i] = 1;
-      }
-      file_done.notify_one();
-    }
-  };
-  unsigned threads = thread_count(request.threads, files.size());
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-
   k8s::Inventory inventory;
-  for (size_t i = 0; i < files.size(); ++i) {
-    {
-      std::unique_lock lock(mutex);
-      file_done.wait(lock, [&] { return done[i] != 0; });
-    }
-    FileResult r = std::move(per_file[i]);
+  auto consume = [&](FileResult&& r) {
     summary.documents += r.documents;
     summary.objects += r.objects;
     summary.skipped_documents += r.skipped;
     deliver(r.findings);
     std::move(r.errors.begin(), r.errors.end(), std::back_inserter(result.errors));
     inventory.merge(std::move(r.inventory));
+  };
+
+  unsigned threads = thread_count(request.threads, files.size());
+  if (threads <= 1) {
+    // One core: no hand-off at all. A worker beside a waiting consumer would
+    // wake the other core for every file and free each finding in another
+    // thread's malloc arena.
+    for (const auto& file : files) {
+      FileResult r;
+      scan_file(file, catalog, config, r);
+      consume(std::move(r));
+    }
+  } else {
+    scan_in_parallel(files, threads, catalog, config, consume);
   }
-  for (auto& t : pool) t.join();
 
   std::vector<rules::Finding> inventory_findings;
   evaluate_inventory(inventory, catalog, config, inventory_findings);
