@@ -2,7 +2,9 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -251,31 +253,57 @@ void parse_yaml_chunk(std::string_view text, std::string_view file, uint32_t fir
 
 void load_yaml_stream(std::FILE* in, std::string_view file, const DocumentSink& on_document, const ErrorSink& on_error,
                       const LoadLimits& limits) {
-  std::string chunk;
+  // Reads in large blocks and cuts documents at separator lines in place:
+  // a chunk is parsed straight from the buffer, and only the unfinished tail
+  // moves to the front before the next read. Memory holds one document (at
+  // least one block), however long the stream.
+  constexpr size_t kBlock = size_t{1} << 16;
+  std::string buffer;
+  size_t filled = 0;       // bytes of buffer holding data
+  size_t chunk_start = 0;  // first byte of the current chunk
+  size_t scan = 0;         // first byte of the next line to examine
   uint32_t chunk_first_line = 1;
   uint32_t line_number = 0;
   uint32_t next_index = 0;
-  char* line = nullptr;
-  size_t capacity = 0;
-  auto flush = [&] {
-    if (!chunk.empty()) parse_yaml_chunk(chunk, file, chunk_first_line, next_index, on_document, on_error, limits);
-    chunk.clear();
+  bool eof = false;
+  bool read_failed = false;
+  auto flush = [&](size_t end) {
+    if (end > chunk_start) {
+      std::string_view chunk(buffer.data() + chunk_start, end - chunk_start);
+      parse_yaml_chunk(chunk, file, chunk_first_line, next_index, on_document, on_error, limits);
+    }
   };
   while (true) {
-    ssize_t length = getline(&line, &capacity, in);
-    if (length < 0) break;
-    ++line_number;
-    std::string_view text(line, static_cast<size_t>(length));
-    if (is_document_separator(text)) {
-      flush();
-      chunk_first_line = line_number + 1;
+    const char* data = buffer.data();
+    const void* newline = scan < filled ? std::memchr(data + scan, '\n', filled - scan) : nullptr;
+    if (newline == nullptr && !eof) {
+      // Keep the unfinished chunk, drop what was parsed, read another block.
+      if (chunk_start > 0) {
+        std::memmove(buffer.data(), data + chunk_start, filled - chunk_start);
+        filled -= chunk_start;
+        scan -= chunk_start;
+        chunk_start = 0;
+      }
+      if (buffer.size() < filled + kBlock) buffer.resize(std::max(buffer.size() * 2, filled + kBlock));
+      size_t n = std::fread(buffer.data() + filled, 1, buffer.size() - filled, in);
+      filled += n;
+      if (n == 0) {
+        eof = true;
+        read_failed = std::ferror(in) != 0;
+      }
       continue;
     }
-    chunk.append(text);
+    size_t line_end = newline != nullptr ? static_cast<size_t>(static_cast<const char*>(newline) - data) + 1 : filled;
+    if (line_end == scan) break;  // end of input
+    ++line_number;
+    if (is_document_separator(std::string_view(data + scan, line_end - scan))) {
+      flush(scan);
+      chunk_start = line_end;
+      chunk_first_line = line_number + 1;
+    }
+    scan = line_end;
   }
-  bool read_failed = std::ferror(in) != 0;
-  std::free(line);
-  flush();
+  flush(filled);
   if (read_failed) {
     on_error(LoadError{ErrorCode::Io, std::string(file), Mark{line_number, 0}, "read error"});
   }

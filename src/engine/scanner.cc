@@ -52,7 +52,10 @@ void evaluate_object(const k8s::Object& object, const rules::Catalog& catalog, c
 
 void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
                         std::vector<rules::Finding>& out) {
-  rules::InventoryContext ctx{inventory, config.settings};
+  rbac::Objects rbac_objects = inventory.rbac;
+  rbac_objects.issues.clear();
+  rbac::Policy rbac_policy = rbac::Policy::build(std::move(rbac_objects), "default");
+  rules::InventoryContext ctx{inventory, config.settings, rbac_policy};
   for (const auto& rule : catalog.rules()) {
     if (rule.scope != rules::RuleScope::Inventory || !config.rule_enabled(rule.meta->id)) continue;
     rules::InventoryEmitter emitter(*rule.meta, out);

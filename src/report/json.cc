@@ -1,6 +1,8 @@
 // The JSON report; its schema is documented in docs/report-json.md and
 // versioned by schemaVersion.
 #include <array>
+#include <map>
+#include <memory>
 
 #include "report/json_writer.h"
 #include "report/report.h"
@@ -19,13 +21,43 @@ void write_object_ref(JsonWriter& w, const k8s::ObjectRef& ref) {
   w.end_object();
 }
 
-void write_finding(JsonWriter& w, const rules::Finding& f, const rules::Catalog& catalog) {
-  const rules::RuleEntry* rule = catalog.find(f.rule_id);
+// A rule's texts, escaped once: every finding of the rule repeats them.
+struct EscapedRule {
+  std::string slug;
+  std::string title;
+  std::string remediation;
+};
+
+class RuleTexts {
+ public:
+  explicit RuleTexts(const rules::Catalog& catalog) : catalog_(catalog) {}
+
+  const EscapedRule* find(std::string_view rule_id) {
+    auto it = cache_.find(rule_id);
+    if (it != cache_.end()) return it->second.get();
+    const rules::RuleEntry* rule = catalog_.find(rule_id);
+    std::unique_ptr<EscapedRule> texts;
+    if (rule != nullptr) {
+      texts = std::make_unique<EscapedRule>(EscapedRule{json_escaped(rule->meta->slug), json_escaped(rule->meta->title),
+                                                        json_escaped(rule->meta->remediation)});
+    }
+    const EscapedRule* found = texts.get();
+    cache_.emplace(std::string(rule_id), std::move(texts));
+    return found;
+  }
+
+ private:
+  const rules::Catalog& catalog_;
+  std::map<std::string, std::unique_ptr<EscapedRule>, std::less<>> cache_;
+};
+
+void write_finding(JsonWriter& w, const rules::Finding& f, RuleTexts& texts) {
+  const EscapedRule* rule = texts.find(f.rule_id);
   w.begin_object();
   w.field("rule", std::string_view(f.rule_id));
   if (rule != nullptr) {
-    w.field("slug", rule->meta->slug);
-    w.field("title", rule->meta->title);
+    w.key("slug").escaped_value(rule->slug);
+    w.key("title").escaped_value(rule->title);
   }
   w.field("severity", rules::severity_name(f.severity));
   write_object_ref(w, f.object);
@@ -36,7 +68,7 @@ void write_finding(JsonWriter& w, const rules::Finding& f, const rules::Catalog&
   w.field("line", f.mark.line);
   w.field("column", f.mark.column);
   w.field("message", std::string_view(f.message));
-  if (rule != nullptr) w.field("remediation", rule->meta->remediation);
+  if (rule != nullptr) w.key("remediation").escaped_value(rule->remediation);
   w.field("suppressed", f.suppressed);
   if (f.suppressed) w.field("suppression", std::string_view(f.suppression));
   w.end_object();
@@ -46,8 +78,8 @@ void write_finding(JsonWriter& w, const rules::Finding& f, const rules::Catalog&
 
 struct JsonReportStream::State {
   JsonWriter writer;
-  const rules::Catalog& catalog;
-  State(std::ostream& out, const rules::Catalog& c) : writer(out), catalog(c) {}
+  RuleTexts texts;
+  State(std::ostream& out, const rules::Catalog& c) : writer(out), texts(c) {}
 };
 
 JsonReportStream::JsonReportStream(std::ostream& out, const rules::Catalog& catalog)
@@ -62,7 +94,7 @@ JsonReportStream::JsonReportStream(std::ostream& out, const rules::Catalog& cata
 JsonReportStream::~JsonReportStream() = default;
 
 void JsonReportStream::add(std::span<const rules::Finding> findings) {
-  for (const auto& f : findings) write_finding(state_->writer, f, state_->catalog);
+  for (const auto& f : findings) write_finding(state_->writer, f, state_->texts);
 }
 
 void JsonReportStream::finish(const engine::ScanResult& r, rules::Severity fail_on, int exit_code) {

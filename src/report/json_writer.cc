@@ -1,5 +1,6 @@
 #include "report/json_writer.h"
 
+#include <array>
 #include <charconv>
 
 namespace kg::report {
@@ -9,12 +10,20 @@ namespace {
 // per-character ostream calls cost more than the rest of the report.
 constexpr size_t kFlushAt = size_t{1} << 16;
 
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> table{};
+  for (size_t c = 0; c < 0x20; ++c) table[c] = true;
+  table['"'] = true;
+  table['\\'] = true;
+  return table;
+}();
+
 void escape_into(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kNeedsEscape[c]) continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
@@ -46,6 +55,13 @@ void json_escape(std::ostream& out, std::string_view s) {
   escaped.reserve(s.size() + 8);
   escape_into(escaped, s);
   out.write(escaped.data(), static_cast<std::streamsize>(escaped.size()));
+}
+
+std::string json_escaped(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  escape_into(out, s);
+  return out;
 }
 
 JsonWriter::~JsonWriter() { flush(); }
@@ -129,6 +145,15 @@ void JsonWriter::write_string(std::string_view s) {
 JsonWriter& JsonWriter::value(std::string_view text) {
   before_value();
   write_string(text);
+  maybe_flush();
+  return *this;
+}
+
+JsonWriter& JsonWriter::escaped_value(std::string_view escaped) {
+  before_value();
+  buffer_ += '"';
+  buffer_ += escaped;
+  buffer_ += '"';
   maybe_flush();
   return *this;
 }

@@ -33,6 +33,9 @@ class JsonWriter {
   JsonWriter& value(int n) { return value(static_cast<int64_t>(n)); }
   JsonWriter& value(unsigned n) { return value(static_cast<uint64_t>(n)); }
   JsonWriter& null();
+  // A string value whose JSON escaping was done before (json_escaped); for
+  // long texts written many times, such as a rule's remediation.
+  JsonWriter& escaped_value(std::string_view escaped);
 
   // Shorthand for key(name).value(v).
   template <typename T>
@@ -60,5 +63,6 @@ class JsonWriter {
 
 // Escapes a string for inclusion in JSON (without the quotes).
 void json_escape(std::ostream& out, std::string_view s);
+std::string json_escaped(std::string_view s);
 
 }  // namespace kg::report

@@ -12,6 +12,7 @@
 #include "k8s/sidecar_profile.h"
 #include "k8s/webhook_approval.h"
 #include "pss/policy.h"
+#include "rbac/policy.h"
 #include "rules/finding.h"
 #include "rules/rule.h"
 
@@ -34,6 +35,9 @@ struct ObjectContext {
 struct InventoryContext {
   const k8s::Inventory& inventory;
   const Settings& settings;
+  // The model of inventory.rbac (issues left out), built once for every RBAC
+  // rule; roles and bindings keep their indexes in inventory.rbac.
+  const rbac::Policy& rbac_policy;
 };
 
 // Collects the findings of one rule on one object.

@@ -71,16 +71,10 @@ bool rule_grants(const rbac::PolicyRule& rule, const rbac::Need& need) {
   return rule.resource_names.empty() || names_an_object(need.verb);
 }
 
-rbac::Policy policy_of(const InventoryContext& ctx) {
-  rbac::Objects copy = ctx.inventory.rbac;
-  copy.issues.clear();
-  return rbac::Policy::build(std::move(copy), "default");
-}
-
 void report_grants(const InventoryContext& ctx, InventoryEmitter& out, const GrantQuery& query) {
   const rbac::Objects& input = ctx.inventory.rbac;
   if (input.empty()) return;
-  rbac::Policy policy = policy_of(ctx);
+  const rbac::Policy& policy = ctx.rbac_policy;
   const auto& roles = policy.roles();
   for (size_t i = 0; i < input.roles.size(); ++i) {
     const rbac::Role& role = roles[i];

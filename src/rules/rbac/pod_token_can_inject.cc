@@ -30,7 +30,7 @@ const RuleMeta kMeta{
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   const rbac::Objects& input = ctx.inventory.rbac;
   if (input.empty() || input.pods.empty()) return;
-  rbac::Policy policy = policy_of(ctx);
+  const rbac::Policy& policy = ctx.rbac_policy;
   for (const auto& path : rbac::attack_paths(policy, "")) {
     size_t index = static_cast<size_t>(path.pod - policy.pods().data());
     out.report(input.pods[index].origin, rbac::describe(path));

@@ -69,10 +69,6 @@ bool rule_grants(const rbac::PolicyRule& rule, const rbac::Need& need);
 // "bound by RoleBinding ns/b to ServiceAccount ns/sa; ..." or "not bound in the input".
 std::string holders(const std::vector<const rbac::Binding*>& bindings);
 
-// The model of the input's RBAC objects; roles and bindings keep their
-// indexes in ctx.inventory.rbac.
-rbac::Policy policy_of(const InventoryContext& ctx);
-
 void register_create_pods(Catalog& catalog);
 void register_patch_workloads(Catalog& catalog);
 void register_pods_exec(Catalog& catalog);

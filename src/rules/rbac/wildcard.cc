@@ -30,7 +30,7 @@ bool has_star(const std::vector<std::string>& values) {
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   const rbac::Objects& input = ctx.inventory.rbac;
   if (input.empty()) return;
-  rbac::Policy policy = policy_of(ctx);
+  const rbac::Policy& policy = ctx.rbac_policy;
   for (size_t i = 0; i < input.roles.size(); ++i) {
     const rbac::Role& role = policy.roles()[i];
     if (role.bootstrap) continue;

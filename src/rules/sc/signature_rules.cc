@@ -66,13 +66,12 @@ const RuleMeta kApiServer{
 
 void report_kind(const ObjectContext& ctx, Emitter& out, SignatureKind kind) {
   for (const auto& c : ctx.pod->containers) {
-    for (const auto& hit : find_signatures(c)) {
-      if (hit.kind != kind) continue;
+    if (auto hit = find_signature(c, kind)) {
       std::string_view what = kind == SignatureKind::Miner          ? "crypto-miner signature"
                               : kind == SignatureKind::ReverseShell ? "reverse-shell command"
                                                                     : "API-server call with the pod's token";
-      out.report(hit.path, hit.node != nullptr ? hit.node : c.node,
-                 fmt::format("{} in container '{}' ({}): {}", what, c.name, k8s::role_name(c.role), hit.evidence), &c);
+      out.report(hit->path, hit->node != nullptr ? hit->node : c.node,
+                 fmt::format("{} in container '{}' ({}): {}", what, c.name, k8s::role_name(c.role), hit->evidence), &c);
     }
   }
 }

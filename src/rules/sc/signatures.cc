@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
+#include <span>
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include "k8s/image_ref.h"
 
@@ -67,20 +70,43 @@ constexpr std::array kPatterns = {
     Pattern{SignatureKind::ApiServerWithToken, R"(\bkubectl\b.*--token[= ].*serviceaccount/token)"},
 };
 
-const std::vector<std::unique_ptr<const RE2>>& compiled_patterns() {
-  // Compiled once; immutable afterwards.
-  static const std::vector<std::unique_ptr<const RE2>> kCompiled = [] {
-    std::vector<std::unique_ptr<const RE2>> out;
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
+// One RE2::Set per kind answers "does any pattern of this kind match?" in a
+// single pass; only a text that matches is searched again pattern by pattern
+// for the evidence. Almost every command line matches nothing.
+struct KindPatterns {
+  std::unique_ptr<RE2::Set> any;
+  std::vector<std::unique_ptr<const RE2>> each;
+};
+
+std::array<KindPatterns, 3> compile_patterns() {
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  std::array<KindPatterns, 3> out;
+  for (auto& k : out) k.any = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+  for (const auto& p : kPatterns) {
+    auto& k = out[static_cast<size_t>(p.kind)];
+    k.any->Add(p.regex, nullptr);
     // The outer group captures the whole match as evidence.
-    for (const auto& p : kPatterns) {
-      out.push_back(std::make_unique<const RE2>(std::string("(") + p.regex + ")", options));
-    }
-    return out;
-  }();
-  return kCompiled;
+    k.each.push_back(std::make_unique<const RE2>(std::string("(") + p.regex + ")", options));
+  }
+  for (auto& k : out) {
+    if (k.each.empty() || !k.any->Compile()) k.any.reset();
+  }
+  return out;
+}
+
+const KindPatterns& patterns_of(SignatureKind kind) {
+  // Compiled once; immutable afterwards.
+  static const std::array<KindPatterns, 3> kCompiled = compile_patterns();
+  return kCompiled[static_cast<size_t>(kind)];
+}
+
+std::string_view found_in(std::string_view text, std::span<const std::string_view> needles) {
+  for (auto m : needles) {
+    if (text.find(m) != std::string_view::npos) return m;
+  }
+  return {};
 }
 
 std::string shortened(std::string_view s) {
@@ -93,60 +119,54 @@ std::string shortened(std::string_view s) {
 
 std::vector<ExecutedText> executed_text(const k8s::ContainerView& c) {
   std::vector<ExecutedText> out;
-  auto add = [&](std::string path, const doc::Node* node) {
+  auto add = [&](std::string_view field, const doc::Node* node) {
     if (node == nullptr) return;
     std::string text = joined(node);
-    if (!text.empty()) out.push_back(ExecutedText{std::move(text), std::move(path), node});
+    if (!text.empty()) out.push_back(ExecutedText{std::move(text), field, node});
   };
-  add(c.path + ".command", c.node->get("command"));
-  add(c.path + ".args", c.node->get("args"));
-  add(c.path + ".lifecycle.postStart.exec.command", c.node->find({"lifecycle", "postStart", "exec", "command"}));
-  add(c.path + ".lifecycle.preStop.exec.command", c.node->find({"lifecycle", "preStop", "exec", "command"}));
-  // command and args run as one command line; a pattern may span both.
   const doc::Node* command = c.node->get("command");
   const doc::Node* args = c.node->get("args");
+  add(".command", command);
+  add(".args", args);
+  if (const doc::Node* lifecycle = c.node->get("lifecycle")) {
+    add(".lifecycle.postStart.exec.command", lifecycle->find({"postStart", "exec", "command"}));
+    add(".lifecycle.preStop.exec.command", lifecycle->find({"preStop", "exec", "command"}));
+  }
+  // command and args run as one command line; a pattern may span both.
   if (command != nullptr && args != nullptr) {
-    out.push_back(ExecutedText{joined(command) + " " + joined(args), c.path + ".args", args});
+    out.push_back(ExecutedText{joined(command) + " " + joined(args), ".args", args});
   }
   return out;
 }
 
-std::vector<SignatureHit> find_signatures(const k8s::ContainerView& c) {
-  std::vector<SignatureHit> hits;
-  auto seen = [&](SignatureKind kind) {
-    return std::any_of(hits.begin(), hits.end(), [&](const auto& h) { return h.kind == kind; });
-  };
-  std::string image = lower(k8s::parse_image(c.image).path);
-  for (auto name : kMinerNames) {
-    if (image.find(name) != std::string::npos) {
-      hits.push_back({SignatureKind::Miner, "image " + std::string(c.image), c.path + ".image", c.node->get("image")});
-      break;
+std::optional<SignatureHit> find_signature(const k8s::ContainerView& c, SignatureKind kind) {
+  if (kind == SignatureKind::Miner) {
+    std::string image = lower(k8s::parse_image(c.image).path);
+    if (!found_in(image, kMinerNames).empty()) {
+      return SignatureHit{kind, "image " + std::string(c.image), c.path + ".image", c.node->get("image")};
     }
   }
+  const KindPatterns& patterns = patterns_of(kind);
   for (const auto& t : executed_text(c)) {
-    std::string text = lower(t.text);
-    if (!seen(SignatureKind::Miner)) {
-      auto found = [&](auto list) -> std::string_view {
-        for (auto m : list) {
-          if (text.find(m) != std::string::npos) return m;
-        }
-        return {};
-      };
-      std::string_view m = found(kMinerMarkers);
-      if (m.empty()) m = found(kPoolHosts);
-      if (m.empty()) m = found(kMinerNames);
-      if (!m.empty()) hits.push_back({SignatureKind::Miner, std::string(m), t.path, t.node});
+    if (kind == SignatureKind::Miner) {
+      std::string text = lower(t.text);
+      std::string_view m = found_in(text, kMinerMarkers);
+      if (m.empty()) m = found_in(text, kPoolHosts);
+      if (m.empty()) m = found_in(text, kMinerNames);
+      if (!m.empty()) return SignatureHit{kind, std::string(m), c.path + std::string(t.field), t.node};
+      continue;
     }
-    const auto& regexes = compiled_patterns();
-    for (size_t i = 0; i < kPatterns.size(); ++i) {
-      if (seen(kPatterns[i].kind)) continue;
+    if (patterns.any == nullptr || !patterns.any->Match(t.text, nullptr)) continue;
+    std::string text = lower(t.text);  // evidence is quoted in lower case, like the miner markers
+    for (const auto& regex : patterns.each) {
       re2::StringPiece match;
-      if (regexes[i]->ok() && RE2::PartialMatch(text, *regexes[i], &match)) {
-        hits.push_back({kPatterns[i].kind, shortened(std::string_view(match.data(), match.size())), t.path, t.node});
+      if (RE2::PartialMatch(text, *regex, &match)) {
+        return SignatureHit{kind, shortened(std::string_view(match.data(), match.size())),
+                            c.path + std::string(t.field), t.node};
       }
     }
   }
-  return hits;
+  return std::nullopt;
 }
 
 }  // namespace kg::rules::sc

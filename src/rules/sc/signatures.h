@@ -2,6 +2,7 @@
 // container runs: its image, command, args and lifecycle hooks.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,11 +23,13 @@ struct SignatureHit {
 // Everything a container will execute, each with its field path.
 struct ExecutedText {
   std::string text;
-  std::string path;
+  std::string_view field;  // path below the container, e.g. ".args"
   const doc::Node* node;
 };
 std::vector<ExecutedText> executed_text(const k8s::ContainerView& c);
 
-std::vector<SignatureHit> find_signatures(const k8s::ContainerView& c);
+// The first signature of `kind` in the container (image first, then each
+// executed text in field order), or nullopt.
+std::optional<SignatureHit> find_signature(const k8s::ContainerView& c, SignatureKind kind);
 
 }  // namespace kg::rules::sc
