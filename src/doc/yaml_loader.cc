@@ -88,6 +88,8 @@ class TreeBuilder {
 
   void start_document() {
     stack_.clear();
+    entry_scratch_.clear();
+    item_scratch_.clear();
     anchors_.clear();
     root_.reset();
     nodes_ = 0;
@@ -112,7 +114,20 @@ class TreeBuilder {
       case YAML_MAPPING_END_EVENT: {
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
-        if (frame.node.is_mapping()) apply_merge_keys(frame.node);
+        // The children waited in the scratch vectors; they move into a
+        // vector of exactly their number, allocated once.
+        if (frame.node.is_mapping()) {
+          auto first = entry_scratch_.begin() + static_cast<std::ptrdiff_t>(frame.scratch_base);
+          frame.node.mutable_entries().assign(std::make_move_iterator(first),
+                                              std::make_move_iterator(entry_scratch_.end()));
+          entry_scratch_.erase(first, entry_scratch_.end());
+          apply_merge_keys(frame.node);
+        } else {
+          auto first = item_scratch_.begin() + static_cast<std::ptrdiff_t>(frame.scratch_base);
+          frame.node.mutable_items().assign(std::make_move_iterator(first),
+                                            std::make_move_iterator(item_scratch_.end()));
+          item_scratch_.erase(first, item_scratch_.end());
+        }
         return complete(std::move(frame.node), std::move(frame.anchor), event);
       }
       case YAML_ALIAS_EVENT: {
@@ -137,6 +152,7 @@ class TreeBuilder {
     std::string pending_key;
     Mark key_mark;
     bool has_key = false;
+    size_t scratch_base = 0;  // where this node's children start in the scratch vector
   };
 
   static std::string anchor_of(const yaml_char_t* anchor) {
@@ -154,7 +170,8 @@ class TreeBuilder {
       return LoadError{ErrorCode::TooDeep, std::string(file_), mark_of(event.start_mark),
                        fmt::format("nesting deeper than {} levels", limits_.max_depth)};
     }
-    stack_.push_back(Frame{std::move(n), std::move(anchor), {}, {}, false});
+    size_t base = n.is_mapping() ? entry_scratch_.size() : item_scratch_.size();
+    stack_.push_back(Frame{std::move(n), std::move(anchor), {}, {}, false, base});
     return std::nullopt;
   }
 
@@ -167,14 +184,14 @@ class TreeBuilder {
     }
     Frame& top = stack_.back();
     if (top.node.is_sequence()) {
-      top.node.append(std::move(n));
+      item_scratch_.push_back(std::move(n));
     } else if (!top.has_key) {
       // Kubernetes objects only have scalar keys; a complex key keeps its position but no name.
       top.pending_key = n.is_scalar() ? std::string(n.str()) : std::string();
       top.key_mark = n.mark();
       top.has_key = true;
     } else {
-      top.node.set(std::move(top.pending_key), top.key_mark, std::move(n));
+      entry_scratch_.push_back(Entry{std::move(top.pending_key), top.key_mark, std::move(n)});
       top.pending_key.clear();
       top.has_key = false;
     }
@@ -185,6 +202,10 @@ class TreeBuilder {
   uint32_t first_line_;
   const LoadLimits& limits_;
   std::vector<Frame> stack_;
+  // Children of the open mappings and sequences, innermost last; their
+  // capacity carries over from document to document.
+  std::vector<Entry> entry_scratch_;
+  std::vector<Node> item_scratch_;
   std::unordered_map<std::string, Anchored> anchors_;
   std::optional<Node> root_;
   uint64_t nodes_ = 0;

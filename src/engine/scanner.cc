@@ -51,22 +51,31 @@ void evaluate_object(const k8s::Object& object, const rules::Catalog& catalog, c
 }
 
 void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
-                        std::vector<rules::Finding>& out) {
+                        const FindingSink& sink) {
   rbac::Objects rbac_objects = inventory.rbac;
   rbac_objects.issues.clear();
   rbac::Policy rbac_policy = rbac::Policy::build(std::move(rbac_objects), "default");
   rules::InventoryContext ctx{inventory, config.settings, rbac_policy};
+  std::vector<rules::Finding> findings;
   for (const auto& rule : catalog.rules()) {
     if (rule.scope != rules::RuleScope::Inventory || !config.rule_enabled(rule.meta->id)) continue;
-    rules::InventoryEmitter emitter(*rule.meta, out);
-    size_t first = out.size();
+    // One rule's findings at a time: they go to the sink before the next rule runs.
+    findings.clear();
+    rules::InventoryEmitter emitter(*rule.meta, findings);
     rule.inventory(ctx, emitter);
-    for (size_t i = first; i < out.size(); ++i) {
-      const k8s::Origin& origin = *emitter.origins()[i - first];
+    for (size_t i = 0; i < findings.size(); ++i) {
+      const k8s::Origin& origin = *emitter.origins()[i];
       IgnoreList ignore{origin.ignored_rules, origin.ignore_reason};
-      apply_policy(out[i], *rule.meta, ignore, config);
+      apply_policy(findings[i], *rule.meta, ignore, config);
     }
+    if (!findings.empty()) sink(findings);
   }
+}
+
+void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
+                        std::vector<rules::Finding>& out) {
+  evaluate_inventory(inventory, catalog, config,
+                     [&](std::span<const rules::Finding> batch) { out.insert(out.end(), batch.begin(), batch.end()); });
 }
 
 std::vector<std::string> inactive_rule_notices(const rules::Catalog& catalog, const Config& config) {
@@ -240,9 +249,7 @@ ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const
     scan_in_parallel(files, threads, catalog, config, consume);
   }
 
-  std::vector<rules::Finding> inventory_findings;
-  evaluate_inventory(inventory, catalog, config, inventory_findings);
-  deliver(inventory_findings);
+  evaluate_inventory(inventory, catalog, config, deliver);
   summary.errors = result.errors.size();
   return result;
 }

@@ -40,10 +40,6 @@ struct ScanResult {
 void evaluate_object(const k8s::Object& object, const rules::Catalog& catalog, const Config& config,
                      std::vector<rules::Finding>& out, k8s::Inventory* inventory);
 
-// Runs the inventory rules once all objects were seen.
-void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
-                        std::vector<rules::Finding>& out);
-
 void summarize(ScanResult& result);
 
 // One notice per enabled rule that cannot report anything under this configuration.
@@ -65,6 +61,13 @@ using FindingSink = std::function<void(std::span<const rules::Finding> findings)
 // The result's summary counts them; its findings vector stays empty.
 ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config,
                 const FindingSink& sink);
+
+// Runs the inventory rules once all objects were seen, handing each rule's
+// findings to `sink` as that rule finishes.
+void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
+                        const FindingSink& sink);
+void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
+                        std::vector<rules::Finding>& out);
 
 // Exit status for CI: 0 below the threshold, 1 findings at or above it, 2 errors.
 int exit_code(const ScanResult& result, rules::Severity fail_on);

@@ -74,6 +74,25 @@ Policy Policy::build(Objects objects, std::string_view default_namespace) {
   p.rules_.resize(p.objects_.roles.size());
   std::vector<int> state(p.objects_.roles.size(), 0);  // 0 new, 1 expanding, 2 done
   for (size_t i = 0; i < p.objects_.roles.size(); ++i) p.expand(i, state);
+
+  // Who grants what, indexed once: asking per role by walking every binding
+  // made the RBAC rules quadratic in the input.
+  p.granting_.resize(p.objects_.roles.size());
+  std::vector<size_t> sources;
+  for (size_t b = 0; b < p.objects_.bindings.size(); ++b) {
+    const Role* target = p.role_of(p.objects_.bindings[b]);
+    if (target == nullptr) continue;
+    sources.clear();
+    sources.push_back(static_cast<size_t>(target - p.objects_.roles.data()));
+    for (const auto& r : p.rules_of(*target)) sources.push_back(static_cast<size_t>(r.role - p.objects_.roles.data()));
+    std::sort(sources.begin(), sources.end());
+    sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+    for (size_t role : sources) p.granting_[role].push_back(b);
+  }
+  for (size_t i = 0; i < p.objects_.service_accounts.size(); ++i) {
+    const ServiceAccount& sa = p.objects_.service_accounts[i];
+    p.service_accounts_.emplace(key(sa.name_space, sa.name), i);  // the first of two wins, as before
+  }
   return p;
 }
 
@@ -117,24 +136,13 @@ const std::vector<RuleRef>& Policy::rules_of(const Role& role) const {
 
 std::vector<const Binding*> Policy::bindings_granting(const Role& role) const {
   std::vector<const Binding*> out;
-  for (const auto& b : objects_.bindings) {
-    const Role* target = role_of(b);
-    if (target == nullptr) continue;
-    if (target == &role) {
-      out.push_back(&b);
-      continue;
-    }
-    const auto& rules = rules_of(*target);
-    if (std::any_of(rules.begin(), rules.end(), [&](const RuleRef& r) { return r.role == &role; })) out.push_back(&b);
-  }
+  for (size_t b : granting_[static_cast<size_t>(&role - objects_.roles.data())]) out.push_back(&objects_.bindings[b]);
   return out;
 }
 
 const ServiceAccount* Policy::service_account(std::string_view name_space, std::string_view name) const {
-  for (const auto& sa : objects_.service_accounts) {
-    if (sa.name_space == name_space && sa.name == name) return &sa;
-  }
-  return nullptr;
+  auto it = service_accounts_.find(key(name_space, name));
+  return it == service_accounts_.end() ? nullptr : &objects_.service_accounts[it->second];
 }
 
 }  // namespace kg::rbac

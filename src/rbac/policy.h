@@ -52,9 +52,11 @@ class Policy {
   void expand(size_t index, std::vector<int>& state);
 
   Objects objects_;
-  std::map<std::string, size_t, std::less<>> cluster_roles_;  // name -> index
-  std::map<std::string, size_t, std::less<>> roles_;          // "ns/name" -> index
-  std::vector<std::vector<RuleRef>> rules_;                   // by role index
+  std::map<std::string, size_t, std::less<>> cluster_roles_;     // name -> index
+  std::map<std::string, size_t, std::less<>> roles_;             // "ns/name" -> index
+  std::vector<std::vector<RuleRef>> rules_;                      // by role index
+  std::vector<std::vector<size_t>> granting_;                    // by role index: binding indexes, in order
+  std::map<std::string, size_t, std::less<>> service_accounts_;  // "ns/name" -> index
   std::vector<std::string> namespaces_;
 };
 

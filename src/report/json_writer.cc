@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace kg::report {
 namespace {
@@ -18,14 +20,39 @@ constexpr std::array<bool, 256> kNeedsEscape = [] {
   return table;
 }();
 
+// Whether any of the 8 bytes in `w` is a control character, '"' or '\\'
+// (exact, not a heuristic: the classic "has less than" and "has zero byte"
+// tests).
+bool word_needs_escape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return ((v - kOnes) & ~v & kHighs) != 0; };
+  bool below_space = ((w - kOnes * 0x20) & ~w & kHighs) != 0;
+  return below_space || has_zero(w ^ (kOnes * '"')) || has_zero(w ^ (kOnes * '\\'));
+}
+
 void escape_into(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  size_t i = 0;
+  while (i < s.size()) {
+    // Most text needs no escaping: skip it eight bytes at a time.
+    if (s.size() - i >= 8) {
+      uint64_t word = 0;
+      std::memcpy(&word, s.data() + i, sizeof word);
+      if (!word_needs_escape(word)) {
+        i += 8;
+        continue;
+      }
+    }
     auto c = static_cast<unsigned char>(s[i]);
-    if (!kNeedsEscape[c]) continue;
+    if (!kNeedsEscape[c]) {
+      ++i;
+      continue;
+    }
     out.append(s.data() + run, i - run);
     run = i + 1;
+    ++i;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
