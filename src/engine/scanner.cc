@@ -102,6 +102,9 @@ void summarize(ScanResult& result) {
 namespace {
 
 struct FileResult {
+  // Set: findings go here document by document, so a large file is never
+  // held whole; unset: they wait in `findings` for their turn in input order.
+  const FindingSink* stream = nullptr;
   std::vector<rules::Finding> findings;
   std::vector<doc::LoadError> errors;
   k8s::Inventory inventory;
@@ -110,7 +113,16 @@ struct FileResult {
   size_t skipped = 0;
 };
 
+bool any_inventory_rule(const rules::Catalog& catalog, const Config& config) {
+  return std::any_of(catalog.rules().begin(), catalog.rules().end(), [&](const rules::RuleEntry& rule) {
+    return rule.scope == rules::RuleScope::Inventory && config.rule_enabled(rule.meta->id);
+  });
+}
+
 void scan_file(const std::string& path, const rules::Catalog& catalog, const Config& config, FileResult& result) {
+  // The facts cross-object rules need are the only memory that grows with
+  // the input; without such a rule enabled none are kept.
+  k8s::Inventory* inventory = any_inventory_rule(catalog, config) ? &result.inventory : nullptr;
   doc::load_input(
       path,
       [&](doc::Document&& document) {
@@ -120,7 +132,11 @@ void scan_file(const std::string& path, const rules::Catalog& catalog, const Con
         result.skipped += extraction.skipped_documents;
         for (const auto& object : extraction.objects) {
           ++result.objects;
-          evaluate_object(object, catalog, config, result.findings, &result.inventory);
+          evaluate_object(object, catalog, config, result.findings, inventory);
+        }
+        if (result.stream != nullptr && !result.findings.empty()) {
+          (*result.stream)(result.findings);
+          result.findings.clear();
         }
       },
       [&](doc::LoadError&& error) { result.errors.push_back(std::move(error)); });
@@ -240,8 +256,10 @@ ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const
     // One core: no hand-off at all. A worker beside a waiting consumer would
     // wake the other core for every file and free each finding in another
     // thread's malloc arena.
+    const FindingSink stream = deliver;
     for (const auto& file : files) {
       FileResult r;
+      r.stream = &stream;
       scan_file(file, catalog, config, r);
       consume(std::move(r));
     }
