@@ -1,6 +1,10 @@
+#include <cstdio>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "doc/source.h"
+#include "doc/yaml_loader.h"
 #include "support/test_support.h"
 
 namespace kg {
@@ -103,6 +107,64 @@ TEST(Loader, SeparatorWithCommentAndNoTrailingNewline) {
   auto docs = load("kind: A\n--- # next\nkind: B");
   ASSERT_EQ(docs.size(), 2u);
   EXPECT_EQ(docs[1].root.get("kind")->mark().line, 3u);
+}
+
+// The file reader cuts documents out of 64 KiB blocks; whatever falls on a
+// block boundary (a separator, a line, a document longer than a block), it
+// must find the same documents, positions and errors as the in-memory reader.
+TEST(Loader, StreamReaderAgreesWithTextReaderAcrossBlockBoundaries) {
+  std::string text;
+  for (int i = 0; i < 400; ++i) {
+    text += "kind: ConfigMap\nmetadata:\n  name: cm-" + std::to_string(i) + "\ndata:\n";
+    // Sizes vary so that separators land at many offsets within a block.
+    for (int k = 0; k < (i * 7) % 23; ++k)
+      text += "  key" + std::to_string(k) + ": " + std::string(20 + i % 50, 'v') + "\n";
+    if (i == 150) text += "  broken: [unclosed\n";
+    if (i == 200) {
+      for (int k = 0; k < 6000; ++k)
+        text += "  long" + std::to_string(k) + ": " + std::string(30, 'x') + "\n";  // > 3 blocks
+    }
+    if (i == 300) text += "  crlf: yes\r\n";
+    text += i % 3 == 0 ? "---\n" : "--- # next\n";
+  }
+  text += "kind: Last\nmetadata:\n  name: no-trailing-newline";
+
+  struct Seen {
+    std::vector<std::string> names;
+    std::vector<doc::Mark> marks;
+    std::vector<std::string> errors;
+  };
+  auto collect = [](Seen& seen) {
+    return std::pair{[&seen](doc::Document&& d) {
+                       const doc::Node* name = d.root.find({"metadata", "name"});
+                       seen.names.push_back(name != nullptr ? std::string(name->str()) : std::string());
+                       seen.marks.push_back(name != nullptr ? name->mark() : doc::Mark{});
+                     },
+                     [&seen](doc::LoadError&& e) {
+                       seen.errors.push_back(std::to_string(e.mark.line) + ":" + std::to_string(e.mark.column));
+                     }};
+  };
+  Seen from_text;
+  auto [text_doc, text_err] = collect(from_text);
+  doc::load_text(text, "t.yaml", text_doc, text_err);
+
+  Seen from_stream;
+  auto [stream_doc, stream_err] = collect(from_stream);
+  std::FILE* in = fmemopen(text.data(), text.size(), "r");
+  ASSERT_NE(in, nullptr);
+  doc::load_yaml_stream(in, "t.yaml", stream_doc, stream_err);
+  std::fclose(in);
+
+  EXPECT_EQ(from_text.names.size(), 400u);  // 401 documents, one of them broken
+  EXPECT_EQ(from_text.errors.size(), 1u);
+  EXPECT_EQ(from_stream.names, from_text.names);
+  EXPECT_EQ(from_stream.errors, from_text.errors);
+  ASSERT_EQ(from_stream.marks.size(), from_text.marks.size());
+  for (size_t i = 0; i < from_text.marks.size(); ++i) {
+    EXPECT_EQ(from_stream.marks[i].line, from_text.marks[i].line) << from_text.names[i];
+    EXPECT_EQ(from_stream.marks[i].column, from_text.marks[i].column) << from_text.names[i];
+  }
+  EXPECT_EQ(from_stream.names.back(), "no-trailing-newline");
 }
 
 }  // namespace
