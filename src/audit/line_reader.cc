@@ -92,7 +92,7 @@ bool LineReader::reopen_if_rotated() {
   return true;
 }
 
-void LineReader::wait() { std::this_thread::sleep_for(std::chrono::milliseconds(options_.poll_ms)); }
+void LineReader::wait() const { std::this_thread::sleep_for(std::chrono::milliseconds(options_.poll_ms)); }
 
 LineItem LineReader::next() {
   LineItem item;

@@ -55,7 +55,7 @@ class LineReader {
   // Reads more bytes into the buffer; 0 at end of data, -1 on error.
   ssize_t fill();
   bool reopen_if_rotated();
-  void wait();
+  void wait() const;
 
   std::string path_;
   LineReaderOptions options_;

@@ -284,7 +284,7 @@ Expected<ResponseReport> quarantine_pod(ApiClient& client, const QuarantineReque
   } else {
     report.warnings.push_back("could not list the namespace's NetworkPolicies: " + listed.error().message);
   }
-  report.warnings.push_back(
+  report.warnings.emplace_back(
       "a NetworkPolicy only isolates the pod if the cluster's network plugin enforces NetworkPolicy");
   return report;
 }

@@ -159,8 +159,8 @@ void write_case(std::ostream& out, const Case& c, const rules::Catalog& catalog)
 }
 
 void write_counts(std::ostream& out, const Counts& n) {
-  out << fmt::format(" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\"", n.tests, n.failures,
-                     n.errors, n.skipped);
+  out << fmt::format(R"( tests="{}" failures="{}" errors="{}" skipped="{}" time="0")", n.tests, n.failures, n.errors,
+                     n.skipped);
 }
 
 void write_summary_suite(std::ostream& out, const ReportInput& input) {

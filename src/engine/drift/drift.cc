@@ -146,7 +146,7 @@ class Comparison {
                                             drift::show_names(not_compared_, kNoticeExamples)));
     }
     if (matched_.empty() && !baseline_.objects.empty() && !live_.objects.empty()) {
-      result_.notices.push_back(
+      result_.notices.emplace_back(
           "no live object matched a baseline object: check that both sides describe the same namespace "
           "(--namespace sets the one of manifests that name none)");
     }

@@ -86,6 +86,7 @@ KeyedList env_from(const doc::Node* list) {
 
 std::vector<std::string> labels(const KeyedList& list, const std::vector<std::string>& keys) {
   std::vector<std::string> out;
+  out.reserve(keys.size());
   for (const auto& k : keys) out.push_back(list.at(k).text);
   return out;
 }

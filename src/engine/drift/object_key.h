@@ -17,6 +17,8 @@ struct ObjectKey {
   std::string name_space;  // "" for cluster-scoped objects
   std::string name;
 
+  // clang-tidy 14 flags the literal 0 the defaulted <=> compares with (llvm#53961).
+  // NOLINTNEXTLINE(modernize-use-nullptr): false positive, no pointer here
   auto operator<=>(const ObjectKey&) const = default;
   std::string display() const;  // "Kind ns/name" or "Kind name"
 };

@@ -69,7 +69,7 @@ std::string show_list(const std::vector<std::string>& items) {
       break;
     }
     if (mask_next) {
-      shown.push_back("***");
+      shown.emplace_back("***");
       mask_next = false;
       continue;
     }

@@ -3,11 +3,11 @@
 // single thread drains through the change monitor, so the monitor needs no
 // locks and alerts come out one whole line at a time.
 #include <pthread.h>
-#include <signal.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <ctime>
 #include <deque>
 #include <iostream>

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 
 #include "fronts/cli/commands.h"
@@ -15,7 +16,9 @@ bool use_color(FILE* stream) {
 
 }  // namespace kg::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"kubeguard: Kubernetes security engine (scan manifests, Pod Security Standards, rule catalog)"};
   app.set_version_flag("--version", std::string(KG_VERSION));
   app.require_subcommand(1);
@@ -37,4 +40,20 @@ int main(int argc, char** argv) {
     return code == 0 ? kg::cli::kExitOk : kg::cli::kExitError;
   }
   return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Commands report their expected failures themselves; whatever else escapes
+  // (out of memory, a library's own error) still ends with the error status
+  // and a message rather than an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "kubeguard: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "kubeguard: unknown error\n";
+  }
+  return kg::cli::kExitError;
 }

@@ -77,7 +77,7 @@ int run_serve(const ServeOptions& opts, const rules::Catalog& catalog) {
     reply.content_type = "application/json";
     if (!result.error.empty() && result.events == 0) {
       reply.status = 400;
-      reply.body = fmt::format("{{\"error\":\"not audit events: {}\"}}", result.error.substr(0, 200));
+      reply.body = fmt::format(R"({{"error":"not audit events: {}"}})", result.error.substr(0, 200));
       return reply;
     }
     if (!result.alerts.empty()) {
@@ -87,7 +87,7 @@ int run_serve(const ServeOptions& opts, const rules::Catalog& catalog) {
       std::cout << lines.str() << std::flush;
     }
     log.write(fmt::format("audit: {} events, {} alerts", result.events, result.alerts.size()));
-    reply.body = fmt::format("{{\"events\":{},\"alerts\":{}}}", result.events, result.alerts.size());
+    reply.body = fmt::format(R"({{"events":{},"alerts":{}}})", result.events, result.alerts.size());
     return reply;
   });
   server::ServerOptions options;

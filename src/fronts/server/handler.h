@@ -31,7 +31,7 @@ using LogSink = std::function<void(std::string_view line)>;
 using AuditHook = std::function<HttpReply(std::string_view body)>;
 
 // The API server's own limit on a request body.
-inline constexpr size_t kMaxBodyBytes = 3 * 1024 * 1024;
+inline constexpr size_t kMaxBodyBytes = size_t{3} * 1024 * 1024;
 
 class Handler {
  public:

@@ -117,7 +117,7 @@ struct Server::Impl {
 
   Impl(ServerOptions o, Handler& h, LogSink l) : options(std::move(o)), handler(h), log(std::move(l)) {}
 
-  void say(std::string_view line) {
+  void say(std::string_view line) const {
     if (log) log(line);
   }
 

@@ -95,8 +95,8 @@ void check(const ObjectContext& ctx, Emitter& out) {
     if (!is_sidecar(c)) continue;
     Privileges side = privileges_of(*ctx.pod, c);
     std::vector<std::string> extra;
-    if (side.privileged && !app.privileged) extra.push_back("privileged");
-    if (side.root && !app.root) extra.push_back("runs as UID 0");
+    if (side.privileged && !app.privileged) extra.emplace_back("privileged");
+    if (side.root && !app.root) extra.emplace_back("runs as UID 0");
     if (auto caps = beyond(side.added_capabilities, app.added_capabilities); !caps.empty()) {
       extra.push_back("capabilities " + join(caps));
     }
