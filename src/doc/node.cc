@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <ranges>
 
 namespace kg::doc {
 
@@ -78,8 +79,8 @@ std::optional<int64_t> Node::as_int() const {
 const Node* Node::get(std::string_view key) const {
   if (kind_ != NodeKind::Mapping) return nullptr;
   // Later duplicates win, as in go-yaml's decoding into a map.
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-    if (it->key == key) return &it->value;
+  for (const auto& e : std::ranges::reverse_view(entries_)) {
+    if (e.key == key) return &e.value;
   }
   return nullptr;
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <ranges>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -62,8 +63,8 @@ void apply_merge_keys(Node& mapping) {
       if (item.is_mapping()) sources.push_back(&item);
     }
     // get() takes the last duplicate, so the earliest source goes last.
-    for (auto it = sources.rbegin(); it != sources.rend(); ++it) {
-      for (const auto& me : (*it)->entries()) merged.push_back(me);
+    for (const Node* source : std::ranges::reverse_view(sources)) {
+      for (const auto& me : source->entries()) merged.push_back(me);
     }
   }
   merged.insert(merged.end(), std::make_move_iterator(explicit_entries.begin()),
@@ -128,7 +129,7 @@ class TreeBuilder {
                                             std::make_move_iterator(item_scratch_.end()));
           item_scratch_.erase(first, item_scratch_.end());
         }
-        return complete(std::move(frame.node), std::move(frame.anchor), event);
+        return complete(std::move(frame.node), frame.anchor, event);
       }
       case YAML_ALIAS_EVENT: {
         std::string name(reinterpret_cast<const char*>(event.data.alias.anchor));
@@ -175,7 +176,7 @@ class TreeBuilder {
     return std::nullopt;
   }
 
-  std::optional<LoadError> complete(Node n, std::string anchor, const yaml_event_t& event) {
+  std::optional<LoadError> complete(Node n, const std::string& anchor, const yaml_event_t& event) {
     if (++nodes_ > limits_.max_nodes_per_document) return too_large(event);
     if (!anchor.empty()) anchors_[anchor] = Anchored{n, count_nodes(n)};
     if (stack_.empty()) {

@@ -51,7 +51,7 @@ class JsonWriter {
   void write_string(std::string_view s);
 
   struct Level {
-    bool is_object;
+    bool is_object = false;
     bool empty = true;
   };
   std::ostream& out_;

@@ -11,7 +11,8 @@ void Emitter::report(std::string path, const doc::Node* at, std::string message,
     f.container = std::string(container->name);
     f.container_role = std::string(k8s::role_name(container->role));
   }
-  f.path = object_.path_prefix + path;
+  f.path = std::move(path);
+  f.path.insert(0, object_.path_prefix);
   f.file = std::string(object_.file);
   f.mark = at != nullptr ? at->mark() : object_.root->mark();
   f.message = std::move(message);
