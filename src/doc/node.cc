@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
-#include <ranges>
 
 namespace kg::doc {
 
@@ -79,8 +78,8 @@ std::optional<int64_t> Node::as_int() const {
 const Node* Node::get(std::string_view key) const {
   if (kind_ != NodeKind::Mapping) return nullptr;
   // Later duplicates win, as in go-yaml's decoding into a map.
-  for (const auto& e : std::ranges::reverse_view(entries_)) {
-    if (e.key == key) return &e.value;
+  for (size_t i = entries_.size(); i-- > 0;) {
+    if (entries_[i].key == key) return &entries_[i].value;
   }
   return nullptr;
 }

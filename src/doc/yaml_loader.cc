@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <ranges>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -63,8 +62,8 @@ void apply_merge_keys(Node& mapping) {
       if (item.is_mapping()) sources.push_back(&item);
     }
     // get() takes the last duplicate, so the earliest source goes last.
-    for (const Node* source : std::ranges::reverse_view(sources)) {
-      for (const auto& me : source->entries()) merged.push_back(me);
+    for (size_t i = sources.size(); i-- > 0;) {
+      for (const auto& me : sources[i]->entries()) merged.push_back(me);
     }
   }
   merged.insert(merged.end(), std::make_move_iterator(explicit_entries.begin()),
