@@ -119,10 +119,11 @@ bool any_inventory_rule(const rules::Catalog& catalog, const Config& config) {
   });
 }
 
-void scan_file(const std::string& path, const rules::Catalog& catalog, const Config& config, FileResult& result) {
-  // The facts cross-object rules need are the only memory that grows with
-  // the input; without such a rule enabled none are kept.
-  k8s::Inventory* inventory = any_inventory_rule(catalog, config) ? &result.inventory : nullptr;
+// `keep_facts`: collect what the cross-object rules need (the only memory
+// that grows with the input); false when no such rule is enabled.
+void scan_file(const std::string& path, const rules::Catalog& catalog, const Config& config, bool keep_facts,
+               FileResult& result) {
+  k8s::Inventory* inventory = keep_facts ? &result.inventory : nullptr;
   doc::load_input(
       path,
       [&](doc::Document&& document) {
@@ -156,7 +157,7 @@ unsigned thread_count(unsigned requested, size_t files) {
 // at most `window` files ahead of the consumer, so memory holds a bounded
 // number of file results however many files there are.
 void scan_in_parallel(const std::vector<std::string>& files, unsigned threads, const rules::Catalog& catalog,
-                      const Config& config, const std::function<void(FileResult&&)>& consume) {
+                      const Config& config, bool keep_facts, const std::function<void(FileResult&&)>& consume) {
   const size_t window = size_t{4} * threads;
   std::vector<FileResult> slots(window);
   std::vector<char> done(window, 0);
@@ -175,7 +176,7 @@ void scan_in_parallel(const std::vector<std::string>& files, unsigned threads, c
         i = next++;
       }
       FileResult r;
-      scan_file(files[i], catalog, config, r);
+      scan_file(files[i], catalog, config, keep_facts, r);
       bool wanted = false;
       {
         std::lock_guard lock(mutex);
@@ -251,6 +252,7 @@ ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const
     inventory.merge(std::move(r.inventory));
   };
 
+  const bool keep_facts = any_inventory_rule(catalog, config);
   unsigned threads = thread_count(request.threads, files.size());
   if (threads <= 1) {
     // One core: no hand-off at all. A worker beside a waiting consumer would
@@ -260,11 +262,11 @@ ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const
     for (const auto& file : files) {
       FileResult r;
       r.stream = &stream;
-      scan_file(file, catalog, config, r);
+      scan_file(file, catalog, config, keep_facts, r);
       consume(std::move(r));
     }
   } else {
-    scan_in_parallel(files, threads, catalog, config, consume);
+    scan_in_parallel(files, threads, catalog, config, keep_facts, consume);
   }
 
   evaluate_inventory(inventory, catalog, config, deliver);

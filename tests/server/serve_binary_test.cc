@@ -19,12 +19,17 @@ using testing::TlsClient;
 
 using testing::Child;
 
+// `kubeguard serve` with the test PKI's certificate, on a port the kernel picks.
+std::vector<std::string> serve_command(const testing::TestPki& pki) {
+  return {
+      KG_BINARY,     "serve",     "--tls-cert", pki.path("server.crt"), "--tls-key", pki.path("server.key"), "--listen",
+      "127.0.0.1:0", "--threads", "2"};
+}
+
 TEST(ServerBinary, SigtermDrainsTheRequestInFlightAndExitsZero) {
   testing::TestPki pki;
   ASSERT_TRUE(pki.ok());
-  Child serve({KG_BINARY, "serve", "--tls-cert", pki.path("server.crt"), "--tls-key", pki.path("server.key"),
-               "--listen", "127.0.0.1:0", "--threads", "2"},
-              pki.path("serve.log"));
+  Child serve(serve_command(pki), pki.path("serve.log"));
   unsigned short port = serve.port(10s);
   ASSERT_NE(port, 0) << serve.log();
 
@@ -65,9 +70,7 @@ TEST(ServerBinary, SigtermDrainsTheRequestInFlightAndExitsZero) {
 TEST(ServerBinary, AuditWebhookBatchesRaiseAlerts) {
   testing::TestPki pki;
   ASSERT_TRUE(pki.ok());
-  Child serve({KG_BINARY, "serve", "--tls-cert", pki.path("server.crt"), "--tls-key", pki.path("server.key"),
-               "--listen", "127.0.0.1:0", "--threads", "2"},
-              pki.path("serve.log"));
+  Child serve(serve_command(pki), pki.path("serve.log"));
   unsigned short port = serve.port(10s);
   ASSERT_NE(port, 0) << serve.log();
   const std::string exec_event =
