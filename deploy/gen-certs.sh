@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Makes the serving certificate for the kubeguard webhook and wires it in:
-#   deploy/gen-certs.sh OUTDIR [NAMESPACE]
+#   deploy/gen-certs.sh OUTDIR [NAMESPACE [CONTROL-PLANE-CIDR]]
 # writes OUTDIR/ca.crt, OUTDIR/ca.key, OUTDIR/tls.crt, OUTDIR/tls.key and
-# OUTDIR/kubeguard-tls.yaml (the Secret the Deployment mounts), and puts the
-# CA, base64-encoded, into caBundle of deploy/70-webhook.yaml. Then:
+# OUTDIR/kubeguard-tls.yaml (the Secret the Deployment mounts), puts the
+# CA, base64-encoded, into caBundle of deploy/70-webhook.yaml, and, when
+# given, the API server's source addresses into deploy/60-networkpolicy.yaml
+# (docs/ADMISSION.md, "Who may call"). Then:
 #   kubectl apply -f deploy/00-namespace.yaml -f OUTDIR/kubeguard-tls.yaml && kubectl apply -f deploy/
 # Keep OUTDIR out of version control: it holds private keys. Run again before
 # the certificate expires (365 days); kubeguard reloads the mounted files.
 set -euo pipefail
 
-out=${1:?usage: gen-certs.sh OUTDIR [NAMESPACE]}
+out=${1:?usage: gen-certs.sh OUTDIR [NAMESPACE [CONTROL-PLANE-CIDR]]}
 ns=${2:-kubeguard}
+cidr=${3:-}
+if [[ -n "$cidr" && ! "$cidr" =~ ^[0-9a-fA-F.:]+/[0-9]+$ ]]; then
+  echo "gen-certs: '$cidr' is not a CIDR (e.g. 10.0.0.0/24)" >&2
+  exit 2
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 webhook="$here/70-webhook.yaml"
 service="kubeguard.$ns.svc"
@@ -43,3 +50,7 @@ SECRET
 bundle=$(b64 "$out/ca.crt")
 sed -i -E "s|^(    caBundle: ).*$|\1\"$bundle\"|" "$webhook"
 echo "gen-certs: $out/kubeguard-tls.yaml written; caBundle of $webhook set to $out/ca.crt"
+if [[ -n "$cidr" ]]; then
+  sed -i -E "s|^(        cidr: ).*$|\1$cidr|" "$here/60-networkpolicy.yaml"
+  echo "gen-certs: the webhook port of $here/60-networkpolicy.yaml is open to $cidr"
+fi

@@ -14,11 +14,12 @@
 #include "doc/source.h"
 #include "engine/config.h"
 #include "engine/scanner.h"
-#include "k8s/inventory.h"
+#include "engine/session.h"
 #include "k8s/object.h"
 #include "pss/policy.h"
 #include "report/report.h"
 #include "rules/catalog.h"
+#include "rules/inventory.h"
 
 namespace {
 
@@ -48,21 +49,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const kg::engine::Config& cfg = config();
 
   kg::engine::ScanResult result;
-  kg::k8s::Inventory inventory;
+  kg::engine::Session session(rules, cfg);
+  std::vector<kg::doc::LoadError> object_errors;  // objects without a name: not what this target checks
   kg::doc::load_text(
       text, "fuzz.yaml",
       [&](kg::doc::Document&& document) {
         ++result.summary.documents;
-        kg::k8s::Extraction extraction;
-        kg::k8s::extract_objects(document, extraction);
-        result.summary.skipped_documents += extraction.skipped_documents;
-        for (const auto& object : extraction.objects) {
-          ++result.summary.objects;
-          kg::engine::evaluate_object(object, rules, cfg, result.findings, &inventory);
-        }
+        kg::engine::DocumentCounts counts = session.add(document, result.findings, object_errors);
+        result.summary.objects += counts.objects;
+        result.summary.skipped_documents += counts.skipped_documents;
       },
       [&](kg::doc::LoadError&& error) { result.errors.push_back(std::move(error)); });
-  kg::engine::evaluate_inventory(inventory, rules, cfg, result.findings);
+  session.finish(result.findings);
   kg::engine::summarize(result);
 
   // The reporters escape whatever text the input carried (invalid UTF-8,

@@ -36,6 +36,10 @@ AUDIT_WEBHOOK_MAX_WAIT="${KUBEGUARD_CP_AUDIT_WEBHOOK_BATCH_MAX_WAIT:-1s}"
 APISERVER_EXTRA_ARGS="${KUBEGUARD_CP_APISERVER_ARGS:-}"
 KCM_EXTRA_ARGS="${KUBEGUARD_CP_KCM_ARGS:-}"
 GO="${KUBEGUARD_CP_GO:-}"
+# 1: start with the CIS hardening flags of docs/NODE.md (etcd over mutual TLS,
+# encryption at rest, no anonymous requests, ...). `kubeguard node scan`
+# reports nothing for the control plane started this way.
+HARDENED="${KUBEGUARD_CP_HARDENED:-0}"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ASSETS="$HERE/controlplane"
@@ -317,7 +321,8 @@ make_pki() {
   # Reuse a complete set that is still valid for a day.
   # All certificates are made together with the same lifetime: checking one is enough.
   local f complete=1
-  for f in ca front-proxy-ca front-proxy-client apiserver kube-controller-manager-serving admin kube-controller-manager; do
+  for f in ca front-proxy-ca front-proxy-client apiserver kube-controller-manager-serving admin kube-controller-manager \
+    webhook-client-ca webhook-client; do
     [[ -f "$p/$f.key" && -f "$p/$f.crt" ]] || complete=0
   done
   [[ -f "$p/sa.key" && -f "$p/sa.pub" ]] || complete=0
@@ -336,9 +341,79 @@ make_pki() {
   openssl_cert kube-controller-manager-serving "/CN=kube-controller-manager" serverAuth "DNS:localhost,IP:127.0.0.1"
   openssl_cert admin "/O=system:masters/CN=kubeguard-admin" clientAuth
   openssl_cert kube-controller-manager "/CN=system:kube-controller-manager" clientAuth
+  # What the API server presents to admission webhooks that ask for a client
+  # certificate (kubeguard serve --client-ca "$RUN/pki/webhook-client-ca.crt").
+  make_ca webhook-client-ca kubeguard-controlplane-webhook-client-ca
+  openssl_cert webhook-client "/CN=kube-apiserver" clientAuth "" webhook-client-ca
   genkey "$p/sa.key"
   openssl pkey -in "$p/sa.key" -pubout -out "$p/sa.pub" 2>/dev/null
 }
+
+# The API server's admission configuration: validating webhooks that ask for
+# a client certificate get webhook-client (user "*": any webhook host).
+write_admission_config() {
+  # 600 like every kubeconfig and configuration the API server reads (CIS 1.1).
+  (umask 077; : >"$RUN/webhook-client.kubeconfig" >"$RUN/admission-config.yaml")
+  chmod 600 "$RUN/webhook-client.kubeconfig" "$RUN/admission-config.yaml"
+  cat >"$RUN/webhook-client.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+users:
+- name: "*"
+  user:
+    client-certificate: $RUN/pki/webhook-client.crt
+    client-key: $RUN/pki/webhook-client.key
+EOF
+  cat >"$RUN/admission-config.yaml" <<EOF
+apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+- name: ValidatingAdmissionWebhook
+  configuration:
+    apiVersion: apiserver.config.k8s.io/v1
+    kind: WebhookAdmissionConfiguration
+    kubeConfigFile: $RUN/webhook-client.kubeconfig
+EOF
+}
+
+# ---------------------------------------------------------------- hardening
+# The files and certificates the hardened flags name: etcd's own CA (so a
+# cluster client certificate cannot open etcd), etcd serving, peer and client
+# certificates, the API server's kubelet client certificate, an encryption
+# configuration with a fresh key and an EventRateLimit admission configuration.
+make_hardening() {
+  local p="$RUN/pki" h="$RUN/hardening"
+  if [[ ! -f "$p/etcd-ca.crt" || ! -f "$p/apiserver-kubelet-client.crt" ]]; then
+    make_ca etcd-ca kubeguard-controlplane-etcd-ca
+    openssl_cert etcd-server "/CN=etcd-server" serverAuth,clientAuth "DNS:localhost,IP:127.0.0.1" etcd-ca
+    openssl_cert etcd-peer "/CN=etcd-peer" serverAuth,clientAuth "DNS:localhost,IP:127.0.0.1" etcd-ca
+    openssl_cert apiserver-etcd-client "/CN=kube-apiserver-etcd-client" clientAuth "" etcd-ca
+    openssl_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth
+  fi
+  # Certificates too are 600 (CIS 1.1.20); keys are 600 already (umask 077).
+  chmod 600 "$p"/*.crt "$p/sa.pub"
+  rm -rf "$h"
+  (
+    umask 077
+    mkdir -p "$h"
+    printf '%s\n' \
+      'apiVersion: apiserver.config.k8s.io/v1' 'kind: EncryptionConfiguration' 'resources:' \
+      '- resources: [secrets]' '  providers:' '  - aescbc:' '      keys:' '      - name: key1' \
+      "        secret: $(head -c 32 /dev/urandom | base64)" '  - identity: {}' >"$h/encryption.yaml"
+    printf '%s\n' \
+      'apiVersion: apiserver.config.k8s.io/v1' 'kind: AdmissionConfiguration' 'plugins:' \
+      '- name: EventRateLimit' "  path: $h/event-rate-limit.yaml" \
+      '- name: ValidatingAdmissionWebhook' '  configuration:' '    apiVersion: apiserver.config.k8s.io/v1' \
+      '    kind: WebhookAdmissionConfiguration' "    kubeConfigFile: $RUN/webhook-client.kubeconfig" \
+      >"$h/admission.yaml"
+    printf '%s\n' \
+      'apiVersion: eventratelimit.admission.k8s.io/v1alpha1' 'kind: Configuration' 'limits:' \
+      '- type: Server' '  qps: 5000' '  burst: 20000' >"$h/event-rate-limit.yaml"
+  )
+}
+
+# The strong suites of CIS 1.2.29 that Go offers for TLS 1.2 (TLS 1.3's are not configurable).
+STRONG_CIPHERS=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305
 
 write_kubeconfig() {
   # write_kubeconfig FILE USER-CERT-NAME
@@ -368,7 +443,14 @@ EOF
 }
 
 # ---------------------------------------------------------------- readiness checks
-etcd_healthy() { curl -sf -m 2 "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"'; }
+etcd_healthy() {
+  if ((HARDENED)); then
+    curl -sf -m 2 --cacert "$RUN/pki/etcd-ca.crt" --cert "$RUN/pki/apiserver-etcd-client.crt" \
+      --key "$RUN/pki/apiserver-etcd-client.key" "https://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"'
+  else
+    curl -sf -m 2 "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"'
+  fi
+}
 curl_api() {
   curl -sf -m 3 --cacert "$RUN/pki/ca.crt" --cert "$RUN/pki/admin.crt" --key "$RUN/pki/admin.key" \
     "https://127.0.0.1:$API_PORT$1"
@@ -452,7 +534,9 @@ cmd_start() {
   trap 'if (($? != 0)); then log "start failed, stopping what was started"; cmd_stop; fi' EXIT
   mkdir -p "$RUN"; chmod 700 "$RUN"
   make_pki
+  if ((HARDENED)); then make_hardening; fi
   cp "$ASSETS/audit-policy.yaml" "$RUN/audit-policy.yaml"
+  write_admission_config
   write_kubeconfig "$RUN/admin.kubeconfig" admin
   write_kubeconfig "$RUN/kube-controller-manager.kubeconfig" kube-controller-manager
   # Fresh cluster state on every start.
@@ -462,22 +546,30 @@ cmd_start() {
   local etcd_args=()
   # etcd >= 3.5: skip fsync, the data is thrown away at the next start anyway.
   if "$(bin_of etcd)" --help 2>&1 | grep -q -- --unsafe-no-fsync; then etcd_args+=(--unsafe-no-fsync=true); fi
+  local scheme=http
+  if ((HARDENED)); then
+    scheme=https
+    etcd_args+=(--cert-file="$RUN/pki/etcd-server.crt" --key-file="$RUN/pki/etcd-server.key"
+      --client-cert-auth=true --trusted-ca-file="$RUN/pki/etcd-ca.crt"
+      --peer-cert-file="$RUN/pki/etcd-peer.crt" --peer-key-file="$RUN/pki/etcd-peer.key"
+      --peer-client-cert-auth=true --peer-trusted-ca-file="$RUN/pki/etcd-ca.crt")
+  fi
   log "starting etcd on 127.0.0.1:$ETCD_PORT"
   launch etcd "${etcd_args[@]}" \
     --name=kubeguard-cp \
     --data-dir="$RUN/etcd-data" \
-    --listen-client-urls="http://127.0.0.1:$ETCD_PORT" \
-    --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
-    --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
-    --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
-    --initial-cluster="kubeguard-cp=http://127.0.0.1:$ETCD_PEER_PORT" \
+    --listen-client-urls="$scheme://127.0.0.1:$ETCD_PORT" \
+    --advertise-client-urls="$scheme://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls="$scheme://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls="$scheme://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster="kubeguard-cp=$scheme://127.0.0.1:$ETCD_PEER_PORT" \
     --quota-backend-bytes=$((2 * 1024 * 1024 * 1024)) \
     --log-level=warn
   wait_for etcd etcd_healthy
 
   # shellcheck disable=SC2054  # commas inside flag values
   local api_args=(
-    --etcd-servers="http://127.0.0.1:$ETCD_PORT"
+    --etcd-servers="$scheme://127.0.0.1:$ETCD_PORT"
     --bind-address=127.0.0.1
     --advertise-address=127.0.0.1
     --endpoint-reconciler-type=none
@@ -495,6 +587,7 @@ cmd_start() {
     --proxy-client-key-file="$RUN/pki/front-proxy-client.key"
     --authorization-mode=Node,RBAC
     --enable-admission-plugins=NodeRestriction,ServiceAccount
+    --admission-control-config-file="$RUN/admission-config.yaml"
     --allow-privileged=true
     --service-cluster-ip-range="$SERVICE_CIDR"
     --service-account-issuer=https://kubernetes.default.svc.cluster.local
@@ -508,6 +601,26 @@ cmd_start() {
     --profiling=false
     --v=1
   )
+  if ((HARDENED)); then
+    # docs/NODE.md says what each flag answers. Later flags win, so these
+    # replace the defaults above (admission plugins, audit retention).
+    api_args+=(
+      --etcd-cafile="$RUN/pki/etcd-ca.crt"
+      --etcd-certfile="$RUN/pki/apiserver-etcd-client.crt"
+      --etcd-keyfile="$RUN/pki/apiserver-etcd-client.key"
+      --anonymous-auth=false
+      --kubelet-client-certificate="$RUN/pki/apiserver-kubelet-client.crt"
+      --kubelet-client-key="$RUN/pki/apiserver-kubelet-client.key"
+      --kubelet-certificate-authority="$RUN/pki/ca.crt"
+      --enable-admission-plugins=NodeRestriction,ServiceAccount,EventRateLimit,AlwaysPullImages,DenyServiceExternalIPs
+      --admission-control-config-file="$RUN/hardening/admission.yaml"
+      --encryption-provider-config="$RUN/hardening/encryption.yaml"
+      --audit-log-maxage=30
+      --audit-log-maxbackup=10
+      --audit-log-maxsize=100
+      --tls-cipher-suites="$STRONG_CIPHERS"
+    )
+  fi
   if [[ -n "$AUDIT_WEBHOOK_CONFIG" ]]; then
     api_args+=(--audit-webhook-config-file="$AUDIT_WEBHOOK_CONFIG" --audit-webhook-mode=batch
       --audit-webhook-batch-max-wait="$AUDIT_WEBHOOK_MAX_WAIT")

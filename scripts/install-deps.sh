@@ -61,6 +61,14 @@ EXTRA_PACKAGES=(
   curl               # end-to-end tests talk to the API server and the webhook like an attacker would
   python3-jsonschema # validates JSON and SARIF reports against their schemas in tests
   graphviz           # kubeguard rbac -f svg renders the attack-path graph with dot
+  docker-registry    # the real OCI registry of the supply-chain tests (scripts/registry.sh)
+  apache2-utils      # htpasswd: the test registry's basic-auth file
+  skopeo             # pushes the test images and signed fixtures to the test registry
+  umoci              # builds the tiny test images from a tar of files
+  libarchive-dev     # reads image layers (tar with gzip or zstd) for their contents (src/supply/layer_reader.cc)
+  chromium           # loads the HTML report headless: no console error, no request, a screenshot (~60 s, 124 MB)
+  zsh                # shell completion tested in the shells it is written for (zsh and fish: ~30 s together)
+  fish
 )
 # ------------------------------------------------------------------------------
 

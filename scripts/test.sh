@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # Everything CI checks, in one command (also what .ci/run calls):
 #
-#   1. deps     Debian packages (scripts/install-deps.sh; no apt work when all are there)
+#   1. deps     Debian packages (scripts/install-deps.sh; no apt work when all are there) and the
+#               SARIF Multitool (scripts/sarif-tools.sh, npm)
 #   2. release  Release build in build/ + ctest
 #   3. asan     AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/ + ctest
 #   4. format   clang-format check over src tests fuzz bench
-#   5. fuzz     libFuzzer build (clang) in build-fuzz/ + a bounded run of the loader
-#               fuzzer, seeded from a sample of the corpus manifests copied to a temp dir
+#   5. fuzz     libFuzzer build (clang) in build-fuzz/ + a bounded run of each fuzzer:
+#               the loader (KG_FUZZ_SECONDS), then the block reader of `scan FILE`, the
+#               audit input path, diff, the admission path, the node front's inputs and
+#               image layers (KG_FUZZ_TARGET_SECONDS each),
+#               seeded from the corpus and tests/data, copied to a temp dir
 #   6. e2e      a real control plane (scripts/controlplane.sh: etcd, kube-apiserver,
 #               kube-controller-manager, kubectl; built in the background from step 2 on,
-#               cached under ~/.cache/kubeguard) started in a run dir of its own, then
+#               with helm, krew and the policy report CRDs after it, all cached under
+#               ~/.cache/kubeguard and the Go caches) started in a run dir of its own, then
 #               every end-to-end test (gtest names Live* and *E2E*) of the release and
 #               the sanitizer builds against it; a skipped end-to-end test fails the step
 #
 # Environment:
 #   KG_SKIP_ASAN=1        skip step 3            KG_SKIP_FUZZ=1    skip step 5
 #   KG_SKIP_E2E=1         skip step 6 (and the control plane build)
-#   KG_FUZZ_SECONDS=N     length of the fuzz run (default 60)
+#   KG_FUZZ_SECONDS=N     length of the loader fuzz run (default 60)
+#   KG_FUZZ_TARGET_SECONDS=N  length of each other fuzz run (default 15)
 #   KG_FORMAT_WARN_ONLY=1 report formatting differences without failing
 #   KG_CORPUS_DIR=DIR     the shared corpus (default: ../shared/corpus beside the repo)
 #   KG_JOBS=N             build and test parallelism (default: number of cores)
@@ -29,6 +35,8 @@ cd "$ROOT"
 
 JOBS=${KG_JOBS:-$(nproc 2>/dev/null || echo 2)}
 FUZZ_SECONDS=${KG_FUZZ_SECONDS:-60}
+FUZZ_TARGET_SECONDS=${KG_FUZZ_TARGET_SECONDS:-15}
+FUZZ_TARGETS="scan_stream audit diff admission node_input layer"
 CORPUS_DIR=${KG_CORPUS_DIR:-$ROOT/../shared/corpus}
 
 STEP_NAMES=()
@@ -49,6 +57,8 @@ die() {
 }
 
 [[ "$FUZZ_SECONDS" =~ ^[0-9]+$ ]] || die "KG_FUZZ_SECONDS must be a whole number of seconds, not '$FUZZ_SECONDS'"
+[[ "$FUZZ_TARGET_SECONDS" =~ ^[0-9]+$ ]] ||
+  die "KG_FUZZ_TARGET_SECONDS must be a whole number of seconds, not '$FUZZ_TARGET_SECONDS'"
 [[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "KG_JOBS must be a positive number, not '$JOBS'"
 
 # Runs one step in a subshell with errexit in force, prints its header and
@@ -116,6 +126,8 @@ run_ctest() {
 
 step_deps() {
   bash "$ROOT/scripts/install-deps.sh"
+  # The SARIF tests' validator (npm), so they run instead of skipping.
+  bash "$ROOT/scripts/sarif-tools.sh"
 }
 
 step_release() {
@@ -193,6 +205,110 @@ make_seed_corpus() {
   echo "seed corpus: $n files in $dest"
 }
 
+# Seeds of the other targets, each from the corpus and the repository's own samples:
+#   scan_stream  the manifest sample (the block reader of `scan FILE`)
+#   audit        the corpus audit logs and tests/data/audit-forms (every input form)
+#   diff         pairs of corpus manifests cut by a "===" line (baseline, then live)
+#   admission    the manifest sample (the target wraps a manifest in AdmissionReviews)
+#   node_input   one sample per parser of the node front (the first byte picks it): a stratum
+#                packet, a /proc/PID/cgroup line, a /proc/net/tcp table, a JSON-RPC method,
+#                a NUL-separated command line
+#   layer        one small image layer (a shell, a link to it, a setuid file, /etc/passwd, a whiteout
+#                and an opaque directory) as a bare tar, a tar.gz and a tar.zst
+# plus every kept regression input of the target (tests/data/fuzz-regressions/TARGET).
+make_target_seeds() {
+  local target=$1 dest=$2 manifests=$3
+  local f n=0
+  case "$target" in
+  scan_stream | admission) cp -- "$manifests"/* "$dest"/ ;;
+  audit)
+    while IFS= read -r -d '' f; do
+      cp -- "$f" "$dest/seed-$n-$(basename "$f")"
+      n=$((n + 1))
+    done < <(find "$CORPUS_DIR/audit" "$ROOT/tests/data/audit-forms" -type f \( -name '*.log' -o -name '*.json' \) \
+      -size -64k -print0 | sort -z)
+    ;;
+  diff)
+    local files=()
+    mapfile -d '' -t files < <(find "$manifests" -type f -print0 | sort -z | head -z -n 40)
+    local i
+    for ((i = 0; i + 1 < ${#files[@]}; i += 2)); do
+      { cat -- "${files[$i]}"; printf '\n===\n'; cat -- "${files[$((i + 1))]}"; } >"$dest/pair-$i.yaml"
+      # the same object on both sides: the comparison, not only the matching, runs
+      { cat -- "${files[$i]}"; printf '\n===\n'; cat -- "${files[$i]}"; } >"$dest/same-$i.yaml"
+    done
+    ;;
+  node_input)
+    printf '\x00{"id":1,"method":"mining.subscribe","params":["cpuminer/2.5"]}\n' >"$dest/stratum"
+    printf '\x010::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0f1e2d3c_4b5a_6978_8a9b_0c1d2e3f4a5b.slice/cri-containerd-3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2a3f4e.scope\n' >"$dest/cgroup"
+    printf '\x02  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:0CEA 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n   1: 0100007F:A1B2 0200A8C0:0D05 01 00000000:00000000 00:00000000 00000000  1000        0 23456 1 0000000000000000 20 4 30 10 -1\n' >"$dest/net-tcp"
+    printf '\x03{"method":"login","params":{"login":"wallet","pass":"x"},"id":1}' >"$dest/method"
+    printf '\x04kube-apiserver\0--anonymous-auth=false\0--authorization-mode=Node,RBAC\0--profiling\0--etcd-servers=https://127.0.0.1:2379' >"$dest/flags"
+    ;;
+  layer)
+    local tree="$dest.tree"
+    mkdir -p "$tree/bin" "$tree/etc" "$tree/usr/bin"
+    printf 'x' >"$tree/bin/busybox"
+    ln -s busybox "$tree/bin/sh"
+    printf 'root:x:0:0::/:/bin/sh\n' >"$tree/etc/passwd"
+    printf 'y' >"$tree/usr/bin/su" && chmod 4755 "$tree/usr/bin/su"
+    : >"$tree/bin/.wh.bash"
+    : >"$tree/usr/bin/.wh..wh..opq"
+    tar -C "$tree" --owner=0 --group=0 --numeric-owner -cf "$dest/layer.tar" .
+    tar -C "$tree" --owner=0 --group=0 --numeric-owner -czf "$dest/layer.tar.gz" .
+    command -v zstd >/dev/null && tar -C "$tree" --owner=0 --group=0 --numeric-owner --zstd -cf "$dest/layer.tar.zst" .
+    rm -rf "$tree"
+    ;;
+  esac
+  if [[ -d "$ROOT/tests/data/fuzz-regressions/$target" ]]; then
+    cp -- "$ROOT/tests/data/fuzz-regressions/$target"/* "$dest"/ 2>/dev/null || true
+  fi
+  n=$(find "$dest" -type f | wc -l)
+  ((n > 0)) || {
+    echo "no seed files for $target" >&2
+    return 1
+  }
+  echo "seed corpus of $target: $n files"
+}
+
+# Runs one fuzzer for SECONDS from CORPUS; fails on a crash, a hang, a leak or a
+# sanitizer report, keeping the input that caused it in build-fuzz/artifacts/TARGET/.
+run_fuzzer() {
+  local target=$1 seconds=$2 corpus=$3 work=$4
+  local fuzzer="$ROOT/build-fuzz/fuzz/${target}_fuzz"
+  [[ -x "$fuzzer" ]] || {
+    echo "fuzzer not built: $fuzzer" >&2
+    return 1
+  }
+  mkdir -p "$work/artifacts-$target"
+  local dict=()
+  [[ -f "$ROOT/fuzz/$target.dict" ]] && dict=(-dict="$ROOT/fuzz/$target.dict")
+  [[ "$target" == scan_stream || "$target" == diff ]] && [[ -f "$ROOT/fuzz/loader.dict" ]] &&
+    dict=(-dict="$ROOT/fuzz/loader.dict")
+  echo "---- $target: ${seconds}s (log: $work/$target.log)"
+  local rc=0
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$fuzzer" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -timeout=30 -rss_limit_mb=4096 \
+    -print_final_stats=1 -artifact_prefix="$work/artifacts-$target/" "$corpus" >"$work/$target.log" 2>&1 || rc=$?
+  grep -E '^(INFO: (Loaded|seed corpus)|#[0-9]+ +(INITED|DONE)|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' \
+    "$work/$target.log" || true
+  local artifacts=()
+  mapfile -t artifacts < <(find "$work/artifacts-$target" -type f)
+  if ((rc != 0 || ${#artifacts[@]} > 0)); then
+    echo "---- $target failed (exit $rc); last lines of its log:" >&2
+    tail -n 80 "$work/$target.log" >&2
+    if ((${#artifacts[@]} > 0)); then
+      mkdir -p "$ROOT/build-fuzz/artifacts/$target"
+      cp -- "${artifacts[@]}" "$ROOT/build-fuzz/artifacts/$target/"
+      echo "---- crashing input(s) kept in build-fuzz/artifacts/$target/; reproduce with:" >&2
+      local a
+      for a in "${artifacts[@]}"; do echo "  $fuzzer build-fuzz/artifacts/$target/$(basename "$a")" >&2; done
+      echo "---- once fixed, add them to tests/data/fuzz-regressions/$target/ (replayed by FuzzRegressions.*)" >&2
+    fi
+    return 1
+  fi
+}
+
 step_fuzz() {
   command -v clang++ >/dev/null || {
     echo "clang++ not found (scripts/install-deps.sh installs it)" >&2
@@ -201,42 +317,22 @@ step_fuzz() {
   CC=clang CXX=clang++ configure_and_build "$ROOT/build-fuzz" -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DKG_BUILD_FUZZ=ON -DKG_BUILD_TESTS=OFF -DKG_BUILD_BENCH=OFF -DKG_SANITIZE=OFF
-  local fuzzer="$ROOT/build-fuzz/fuzz/loader_fuzz"
-  [[ -x "$fuzzer" ]] || {
-    echo "fuzzer not built: $fuzzer" >&2
-    return 1
-  }
   local work
   work=$(mktemp -d -t kg-fuzz.XXXXXX)
   echo "$work" >>"$TMP_LIST_FILE"
-  mkdir -p "$work/corpus" "$work/artifacts"
-  make_seed_corpus "$work/corpus"
-
-  local dict=()
-  [[ -f "$ROOT/fuzz/loader.dict" ]] && dict=(-dict="$ROOT/fuzz/loader.dict")
-  echo "running $fuzzer for ${FUZZ_SECONDS}s (log: $work/fuzz.log)"
-  local rc=0
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$fuzzer" "${dict[@]}" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=30 -rss_limit_mb=4096 \
-    -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/fuzz.log" 2>&1 || rc=$?
-
-  grep -E '^(INFO: (Loaded|seed corpus)|#[0-9]+ +(INITED|DONE)|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' \
-    "$work/fuzz.log" || true
-  local artifacts=()
-  mapfile -t artifacts < <(find "$work/artifacts" -type f)
-  if ((rc != 0 || ${#artifacts[@]} > 0)); then
-    echo "---- the fuzzer failed (exit $rc); last lines of its log:" >&2
-    tail -n 80 "$work/fuzz.log" >&2
-    if ((${#artifacts[@]} > 0)); then
-      mkdir -p "$ROOT/build-fuzz/artifacts"
-      cp -- "${artifacts[@]}" "$ROOT/build-fuzz/artifacts/"
-      echo "---- crashing input(s) kept in build-fuzz/artifacts/; reproduce with:" >&2
-      local a
-      for a in "${artifacts[@]}"; do echo "  $fuzzer build-fuzz/artifacts/$(basename "$a")" >&2; done
-    fi
-    return 1
-  fi
-  echo "fuzz: no crash, hang, leak or sanitizer report in ${FUZZ_SECONDS}s"
+  mkdir -p "$work/manifests" "$work/corpus-loader"
+  make_seed_corpus "$work/manifests"
+  cp -- "$work/manifests"/* "$work/corpus-loader"/
+  run_fuzzer loader "$FUZZ_SECONDS" "$work/corpus-loader" "$work"
+  local target total=$FUZZ_SECONDS
+  for target in $FUZZ_TARGETS; do
+    mkdir -p "$work/corpus-$target"
+    make_target_seeds "$target" "$work/corpus-$target" "$work/manifests"
+    run_fuzzer "$target" "$FUZZ_TARGET_SECONDS" "$work/corpus-$target" "$work"
+    total=$((total + FUZZ_TARGET_SECONDS))
+  done
+  echo "fuzz: no crash, hang, leak or sanitizer report (loader ${FUZZ_SECONDS}s; $FUZZ_TARGETS" \
+    "${FUZZ_TARGET_SECONDS}s each; ${total}s of fuzzing)"
 }
 
 E2E_FILTER='Live*:*E2E*'
@@ -252,6 +348,12 @@ start_controlplane_build() {
   (
     rc=0
     bash "$ROOT/scripts/controlplane.sh" build >"$CP_BUILD_LOG" 2>&1 </dev/null || rc=$?
+    # Then, one Go build at a time: helm (chart tests, rendered charts) and the
+    # policy report CRDs (Go modules); both cached like the control plane.
+    if ((rc == 0)); then bash "$ROOT/scripts/helm.sh" build >>"$CP_BUILD_LOG" 2>&1 </dev/null || rc=$?; fi
+    # krew installs the release's kubectl plugin from its manifest (LiveKrew.*).
+    if ((rc == 0)); then bash "$ROOT/scripts/krew.sh" build >>"$CP_BUILD_LOG" 2>&1 </dev/null || rc=$?; fi
+    if ((rc == 0)); then bash "$ROOT/scripts/policy-report-crds.sh" >>"$CP_BUILD_LOG" 2>&1 </dev/null || rc=$?; fi
     echo "$rc" >"$CP_BUILD_RC"
   ) &
 }
@@ -310,6 +412,15 @@ step_e2e() {
   # The tests call kubectl by name, as an operator would: the one built with the control plane.
   eval "$(bash "$ROOT/scripts/controlplane.sh" env)"
   export PATH="$(dirname "$KUBECTL"):$PATH"
+  # The image is signed and verified with the real cosign when its cache has
+  # it (LiveImage.*); its cold build (~42 min) does not fit this run's budget.
+  if bash "$ROOT/scripts/cosign.sh" path >/dev/null 2>&1; then
+    export KG_REQUIRE_COSIGN=1
+    echo "image signing: checked with the cached cosign" >>"$SUMMARY_FILE"
+  else
+    echo "image signing: NOT checked (no cosign cached; scripts/cosign.sh build makes later runs check it)" |
+      tee -a "$SUMMARY_FILE"
+  fi
   run_e2e_tests "$ROOT/build" "release"
   if [[ "${KG_SKIP_ASAN:-0}" != 1 ]]; then run_e2e_tests "$ROOT/build-asan" "asan+ubsan"; fi
 }
@@ -339,7 +450,7 @@ run_step format "clang-format check" step_format
 if [[ "${KG_SKIP_FUZZ:-0}" == 1 ]]; then
   log "KG_SKIP_FUZZ=1: skipping the fuzz run"
 else
-  run_step fuzz "libFuzzer build + ${FUZZ_SECONDS}s loader fuzz run (build-fuzz/)" step_fuzz
+  run_step fuzz "libFuzzer build + fuzz runs (loader ${FUZZ_SECONDS}s, 5 more ${FUZZ_TARGET_SECONDS}s each)" step_fuzz
 fi
 if [[ "${KG_SKIP_E2E:-0}" == 1 ]]; then
   log "KG_SKIP_E2E=1: skipping the end-to-end tests"

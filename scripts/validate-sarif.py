@@ -128,6 +128,8 @@ def github_problems(log):
             partial = result.get("partialFingerprints") or {}
             if not partial:
                 problems.append(f"{at}.partialFingerprints is required")
+            if "primaryLocationLineHash" in partial:
+                problems.append(f"{at}.partialFingerprints.primaryLocationLineHash is the upload action's to compute")
             key = tuple(sorted(partial.items()))
             if key in fingerprints:
                 problems.append(f"{at}.partialFingerprints repeats an earlier result's")

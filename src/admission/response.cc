@@ -2,13 +2,13 @@
 
 #include <sstream>
 
-#include "report/json_writer.h"
+#include "util/json_writer.h"
 
 namespace kg::admission {
 
 std::string write_response(std::string_view api_version, std::string_view uid, const Decision& decision) {
   std::ostringstream out;
-  report::JsonWriter w(out, false);
+  util::JsonWriter w(out, false);
   w.begin_object();
   w.field("apiVersion", api_version).field("kind", "AdmissionReview");
   w.key("response").begin_object();

@@ -33,6 +33,7 @@ bool Settings::user_exempt(std::string_view user) const {
 SettingsResult settings_from_config(const engine::Config& config, Mode mode) {
   SettingsResult result;
   result.settings.mode = mode;
+  result.settings.deny_over_budget = mode == Mode::Enforce;
   if (!config.admission || config.admission->is_null()) return result;
   auto error = [&](doc::Mark mark, std::string message) {
     result.errors.push_back(doc::LoadError{doc::ErrorCode::Config, config.source, mark, std::move(message)});
@@ -57,8 +58,21 @@ SettingsResult settings_from_config(const engine::Config& config, Mode mode) {
       strings(e, result.settings.exempt_namespaces);
     } else if (e.key == "exemptUsers") {
       strings(e, result.settings.exempt_users);
+    } else if (e.key == "budgetMilliseconds") {
+      std::optional<int64_t> ms = e.value.is_scalar() ? e.value.as_int() : std::nullopt;
+      if (!ms || *ms < 1 || *ms > 60'000) {
+        error(e.value.mark(), "admission.budgetMilliseconds: expected a whole number from 1 to 60000");
+      } else {
+        result.settings.budget = std::chrono::milliseconds(*ms);
+      }
+    } else if (e.key == "overBudget") {
+      if (e.value.str() == "deny") result.settings.deny_over_budget = true;
+      else if (e.value.str() == "allow") result.settings.deny_over_budget = false;
+      else error(e.value.mark(), "admission.overBudget: expected deny or allow");
     } else {
-      error(e.key_mark, fmt::format("admission: unknown field '{}' (known: exemptNamespaces, exemptUsers)", e.key));
+      error(e.key_mark, fmt::format("admission: unknown field '{}' (known: exemptNamespaces, exemptUsers, "
+                                    "budgetMilliseconds, overBudget)",
+                                    e.key));
     }
   }
   return result;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 
 #include "engine/drift/emit.h"
 #include "engine/drift/pod_diff.h"
@@ -14,12 +15,21 @@ namespace {
 
 using rules::drift::DriftRule;
 
-const k8s::ContainerView* by_name(const k8s::PodSpecView& pod, std::string_view name) {
-  for (const auto& c : pod.containers) {
-    if (c.name == name) return &c;
+// The first container of each name: every finding of the comparison asks for
+// its container on both sides, and a workload may have thousands.
+class ByName {
+ public:
+  explicit ByName(const k8s::PodSpecView& pod) {
+    for (const auto& c : pod.containers) by_name_.try_emplace(c.name, &c);
   }
-  return nullptr;
-}
+  const k8s::ContainerView* operator()(std::string_view name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, const k8s::ContainerView*> by_name_;
+};
 
 // A container is treated as an approved sidecar when a profile approved it on
 // either side, or its name and repository fit one (a hand-written sidecar).
@@ -31,14 +41,10 @@ bool is_sidecar(const k8s::ContainerView* c, std::span<const k8s::SidecarProfile
                      [&](const auto& p) { return p.matches_name(c->name) && p.matches_repository(repository); });
 }
 
-// Another repository, or another (or a dropped) digest; a new tag of the same
-// repository is an ordinary rollout.
+// Another repository, or another (or a dropped) digest; a new version of the
+// same image is an ordinary rollout.
 bool image_moved(const k8s::ContainerView* before, const k8s::ContainerView* after) {
-  if (before == nullptr || after == nullptr) return true;
-  k8s::ImageRef a = k8s::parse_image(before->image);
-  k8s::ImageRef b = k8s::parse_image(after->image);
-  if (a.repository() != b.repository()) return true;
-  return !a.digest.empty() && a.digest != b.digest;
+  return before == nullptr || after == nullptr || !engine::drift::is_new_version(before->image, after->image);
 }
 
 bool rule_is(const rules::Finding& f, DriftRule rule) { return f.rule_id == rules::drift::meta(rule).id; }
@@ -55,14 +61,16 @@ void diff_update(const k8s::Object& old_object, const k8s::Object& object, const
   std::vector<rules::Finding> found;
   engine::drift::DriftEmitter emitter(object, engine::ignore_list_of(old_object, &*before), config, found);
   engine::drift::diff_pod(engine::drift::PodPair{*before, *after, "", profiles}, emitter);
+  ByName old_by_name(*before);
+  ByName new_by_name(*after);
   for (auto& f : found) {
     bool keep = false;
     if (rule_is(f, DriftRule::ContainerAdded) || rule_is(f, DriftRule::EphemeralContainerAdded)) {
       keep = true;
     } else if (rule_is(f, DriftRule::ImageChanged)) {
-      keep = image_moved(by_name(*before, f.container), by_name(*after, f.container));
+      keep = image_moved(old_by_name(f.container), new_by_name(f.container));
     } else if (rule_is(f, DriftRule::CommandChanged)) {
-      keep = is_sidecar(by_name(*before, f.container), profiles) || is_sidecar(by_name(*after, f.container), profiles);
+      keep = is_sidecar(old_by_name(f.container), profiles) || is_sidecar(new_by_name(f.container), profiles);
     }
     if (keep) out.push_back(std::move(f));
   }

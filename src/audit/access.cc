@@ -1,5 +1,6 @@
-// KG-AUD-010..016: RBAC escalation, impersonation, token requests, secrets
-// read by service accounts, anonymous access (S7 precursors).
+// KG-AUD-013..016, 023: impersonation, token requests, secrets read by
+// service accounts or dumped across namespaces, anonymous access (S7
+// precursors). RBAC writes are judged in rbac.cc.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -13,86 +14,6 @@ namespace {
 using rules::Severity;
 using rules::aud::AudRule;
 
-const doc::Node* body_of(const Event& event, std::string_view kind) {
-  if (event.response_object && k8s::string_at(&*event.response_object, "kind") == kind) return &*event.response_object;
-  if (event.request_object && k8s::string_at(&*event.request_object, "kind") == kind) return &*event.request_object;
-  if (event.request_object && event.request_object->is_mapping()) return &*event.request_object;  // a patch
-  return nullptr;
-}
-
-bool has_string(const doc::Node* list, std::string_view value) {
-  if (list == nullptr || !list->is_sequence()) return false;
-  for (const auto& item : list->items()) {
-    if (item.str() == value) return true;
-  }
-  return false;
-}
-
-std::string subjects_text(const doc::Node* binding) {
-  std::string out;
-  const doc::Node* subjects = binding == nullptr ? nullptr : binding->get("subjects");
-  if (subjects == nullptr || !subjects->is_sequence()) return out;
-  for (const auto& s : subjects->items()) {
-    if (!out.empty()) out += ", ";
-    std::string_view ns = k8s::string_at(&s, "namespace");
-    out += fmt::format("{} {}{}", k8s::string_at(&s, "kind"), ns.empty() ? "" : std::string(ns) + "/",
-                       k8s::string_at(&s, "name"));
-  }
-  return out;
-}
-
-void detect_rbac(const Event& event, std::vector<Alert>& out) {
-  const auto& ref = event.object_ref;
-  if (event.verb != "create" && event.verb != "update" && event.verb != "patch") return;
-  if (!event.succeeded() || is_control_plane(event) || !ref.subresource.empty()) return;
-  if (ref.resource == "clusterrolebindings" || ref.resource == "rolebindings") {
-    const doc::Node* body = body_of(event, kind_of_resource(ref.resource));
-    std::string_view role = k8s::string_at(body == nullptr ? nullptr : body->get("roleRef"), "name");
-    if (role != "cluster-admin") return;
-    Alert alert =
-        alert_for(event, rule_id(AudRule::ClusterAdminBinding), Severity::Critical,
-                  fmt::format("{} {} binds cluster-admin to {}", event.verb, ref.display(),
-                              subjects_text(body).empty() ? "(subjects not in the log)" : subjects_text(body)));
-    alert.add("roleRef", "ClusterRole cluster-admin");
-    if (auto s = subjects_text(body); !s.empty()) alert.add("subjects", s);
-    add_caller_notes(event, alert);
-    out.push_back(std::move(alert));
-    return;
-  }
-  if (ref.resource != "clusterroles" && ref.resource != "roles") return;
-  const doc::Node* body = body_of(event, kind_of_resource(ref.resource));
-  const doc::Node* rules = body == nullptr ? nullptr : body->get("rules");
-  if (rules == nullptr || !rules->is_sequence()) return;
-  std::vector<std::string> wildcard, escalation;
-  for (const auto& rule : rules->items()) {
-    const doc::Node* verbs = rule.get("verbs");
-    const doc::Node* resources = rule.get("resources");
-    if (has_string(verbs, "*") || has_string(resources, "*")) {
-      wildcard.push_back(fmt::format("verbs {} on resources {}", has_string(verbs, "*") ? "*" : "listed",
-                                     has_string(resources, "*") ? "*" : "listed"));
-    }
-    for (std::string_view verb : {"escalate", "bind", "impersonate"}) {
-      if (has_string(verbs, verb)) escalation.emplace_back(verb);
-    }
-  }
-  if (!wildcard.empty()) {
-    Alert alert = alert_for(event, rule_id(AudRule::WildcardRole), Severity::High,
-                            fmt::format("{} {} grants wildcard access", event.verb, ref.display()));
-    for (const auto& w : wildcard) alert.add("rule", w);
-    add_caller_notes(event, alert);
-    out.push_back(std::move(alert));
-  }
-  if (!escalation.empty()) {
-    std::sort(escalation.begin(), escalation.end());
-    escalation.erase(std::unique(escalation.begin(), escalation.end()), escalation.end());
-    Alert alert = alert_for(event, rule_id(AudRule::EscalationVerbs), Severity::High,
-                            fmt::format("{} {} grants {}", event.verb, ref.display(), fmt::join(escalation, ", ")));
-    for (const auto& v : escalation) alert.add("verb", v);
-    add_caller_notes(event, alert);
-    out.push_back(std::move(alert));
-  }
-}
-
 bool is_public_path(std::string_view uri) {
   std::string_view path = uri.substr(0, uri.find('?'));
   static constexpr std::string_view kPublic[] = {
@@ -103,36 +24,74 @@ bool is_public_path(std::string_view uri) {
   return false;
 }
 
+// Secrets listed cluster-wide, or in several namespaces by one identity
+// within the correlation window.
+void detect_secret_dump(const Event& event, const DetectContext& ctx, DetectorState& state, std::vector<Alert>& out) {
+  const auto& ref = event.object_ref;
+  if (ref.resource != "secrets" || !ref.subresource.empty() || (event.verb != "list" && event.verb != "watch")) return;
+  if (ctx.trusted(event) || !event.succeeded() || event.denied()) return;
+  if (ref.name_space.empty()) {
+    Alert alert =
+        alert_for(event, AudRule::SecretsAcrossNamespaces, rules::CaseName(),
+                  fmt::format("{} {} secrets in every namespace",
+                              event.impersonated_user.empty() ? event.user : event.impersonated_user, event.verb));
+    add_caller_notes(event, alert);
+    out.push_back(std::move(alert));
+    return;
+  }
+  constexpr size_t kNamespaces = 3;
+  // The identity the request ran as: the impersonated user when there is one.
+  std::string key = event.impersonated_user.empty() ? event.user : event.impersonated_user;
+  auto entry = state.secret_lists.get(key) != nullptr ? *state.secret_lists.get(key)
+                                                      : std::pair<int64_t, std::vector<std::string>>{event.time_us, {}};
+  if (event.time_us > 0 && entry.first > 0 && event.time_us - entry.first > ctx.correlation_window_us) {
+    entry = {event.time_us, {}};
+  }
+  if (std::find(entry.second.begin(), entry.second.end(), ref.name_space) != entry.second.end()) return;
+  entry.second.push_back(ref.name_space);
+  if (entry.second.size() == kNamespaces) {
+    Alert alert = alert_for(event, AudRule::SecretsAcrossNamespaces, rules::CaseName(),
+                            fmt::format("{} listed secrets in {} namespaces in a row: {}", key, entry.second.size(),
+                                        fmt::join(entry.second, ", ")));
+    alert.add("namespaces", fmt::format("{}", fmt::join(entry.second, ", ")));
+    add_caller_notes(event, alert);
+    out.push_back(std::move(alert));
+  }
+  state.secret_lists.put(key, std::move(entry));
+}
+
 }  // namespace
 
-void detect_access(const Event& event, const DetectContext& /*ctx*/, std::vector<Alert>& out) {
+void detect_access(const Event& event, const DetectContext& ctx, DetectorState& state, std::vector<Alert>& out) {
   const auto& ref = event.object_ref;
-  detect_rbac(event, out);
+  detect_rbac(event, ctx, state, out);
+  detect_secret_dump(event, ctx, state, out);
 
   if (!event.impersonated_user.empty() && !event.denied()) {
-    Alert alert = alert_for(event, rule_id(AudRule::ImpersonationUsed), Severity::Medium,
+    Alert alert = alert_for(event, AudRule::ImpersonationUsed, rules::CaseName(),
                             fmt::format("{} acted as {}: {} {}", event.user, event.impersonated_user, event.verb,
                                         ref.resource.empty() ? event.request_uri : ref.display()));
     out.push_back(std::move(alert));
   }
 
   if (ref.resource == "serviceaccounts" && ref.subresource == "token" && event.verb == "create" &&
-      !is_control_plane(event) && !event.denied()) {
-    Alert alert =
-        alert_for(event, rule_id(AudRule::TokenRequest), Severity::Medium,
-                  fmt::format("{} requested a token for service account {}/{}", event.user, ref.name_space, ref.name));
+      !ctx.trusted(event) && !event.denied()) {
+    // A token for an account of a system namespace is a controller's credential.
+    const bool system = ctx.audit.is_system_namespace(ref.name_space);
+    Alert alert = alert_for(event, AudRule::TokenRequest, system ? "system-account"_case : rules::CaseName(),
+                            fmt::format("{} requested a token for service account {}/{}{}", event.user, ref.name_space,
+                                        ref.name, system ? " (a system namespace)" : ""));
     if (event.is_service_account()) alert.add("note", "requested by a service account");
     add_caller_notes(event, alert);
     out.push_back(std::move(alert));
   }
 
-  if (ref.resource == "secrets" && ref.subresource.empty() && event.is_service_account() && !is_control_plane(event) &&
+  if (ref.resource == "secrets" && ref.subresource.empty() && event.is_service_account() && !ctx.trusted(event) &&
       event.succeeded() && (event.verb == "get" || event.verb == "list" || event.verb == "watch")) {
     bool bulk = event.verb != "get";
-    Alert alert =
-        alert_for(event, rule_id(AudRule::SecretReadByServiceAccount), bulk ? Severity::High : Severity::Medium,
-                  fmt::format("service account {}/{} {} {}", event.service_account_namespace(),
-                              event.service_account_name(), event.verb, ref.display()));
+    Alert alert = alert_for(event, AudRule::SecretReadByServiceAccount, bulk ? "bulk"_case : rules::CaseName(),
+                            fmt::format("service account {}/{} {} {}", event.service_account_namespace(),
+                                        event.service_account_name(), event.verb, ref.display()));
     add_caller_notes(event, alert);
     out.push_back(std::move(alert));
   }
@@ -140,7 +99,7 @@ void detect_access(const Event& event, const DetectContext& /*ctx*/, std::vector
   bool anonymous = event.user == "system:anonymous" ||
                    std::find(event.groups.begin(), event.groups.end(), "system:unauthenticated") != event.groups.end();
   if (anonymous && event.decision == "allow" && event.succeeded() && !is_public_path(event.request_uri)) {
-    Alert alert = alert_for(event, rule_id(AudRule::AnonymousAllowed), Severity::High,
+    Alert alert = alert_for(event, AudRule::AnonymousAllowed, rules::CaseName(),
                             fmt::format("anonymous {} {} was allowed", event.verb,
                                         ref.resource.empty() ? event.request_uri : ref.display()));
     add_caller_notes(event, alert);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audit/event.h"
+#include "rules/finding.h"
 #include "rules/rule.h"
 
 namespace kg::audit {
@@ -17,9 +18,17 @@ struct Evidence {
 };
 
 struct Alert {
-  std::string rule_id;  // KG-AUD-NNN
+  std::string rule_id;  // KG-AUD-NNN, or the scan rule that judged the object the request wrote
   rules::Severity severity = rules::Severity::Info;
   std::string message;
+  // Set by a scan rule's finding on the object the request wrote.
+  std::string container;
+  std::string container_role;
+  std::string path;
+  // Covered by a kubeguard.io/ignore annotation on the object, or by the
+  // configuration (excluded namespace): kept and marked, as a scan does.
+  bool suppressed = false;
+  std::string suppression;
   std::string time;
   int64_t time_us = 0;
   std::string user;
@@ -41,5 +50,11 @@ struct Alert {
 
 // An alert about `event`, with the event's identity fields filled in.
 Alert alert_for(const Event& event, std::string_view rule_id, rules::Severity severity, std::string message);
+
+// The alert as the finding every front reports (rules::Finding): the object
+// the request named, the field when a scan rule judged it, and who did what
+// as details, redacted. What the reporters (text, json, sarif, junit) and
+// the one fingerprint read.
+rules::Finding finding_of(const Alert& alert);
 
 }  // namespace kg::audit

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "report/json_writer.h"
+#include "rules/fingerprint.h"
+#include "util/json_writer.h"
+#include "util/redact.h"
+#include "util/terminal_text.h"
 
 namespace kg::audit {
 namespace {
@@ -28,12 +31,26 @@ std::string upper(std::string_view s) {
 }  // namespace
 
 void write_alert_json(std::ostream& out, const Alert& alert, std::string_view title) {
-  report::JsonWriter w(out, false);
+  util::JsonWriter w(out, false);
   w.begin_object();
   w.field("rule", alert.rule_id);
   w.field("severity", rules::severity_name(alert.severity));
   w.field("title", title);
-  w.field("message", alert.message);
+  // The detections redact what they quote; the writer does it again for
+  // every field taken from the request, so no path around it exists.
+  w.field("message", util::redact(alert.message));
+  if (!alert.path.empty()) {
+    if (!alert.container.empty()) {
+      w.field("container", alert.container);
+      w.field("containerRole", alert.container_role);
+    }
+    w.field("path", alert.path);
+  }
+  if (alert.suppressed) {
+    w.field("suppressed", true);
+    w.field("suppression", alert.suppression);
+  }
+  w.field("fingerprint", rules::fingerprint(finding_of(alert)));
   w.field("time", alert.time);
   w.field("user", alert.user);
   w.key("groups").begin_array();
@@ -43,7 +60,7 @@ void write_alert_json(std::ostream& out, const Alert& alert, std::string_view ti
   w.key("sourceIPs").begin_array();
   for (const auto& ip : alert.source_ips) w.value(ip);
   w.end_array();
-  w.field("userAgent", alert.user_agent);
+  w.field("userAgent", util::redact(alert.user_agent));
   w.field("verb", alert.verb);
   w.key("objectRef").begin_object();
   const auto& ref = alert.object_ref;
@@ -59,7 +76,7 @@ void write_alert_json(std::ostream& out, const Alert& alert, std::string_view ti
   w.field("decision", alert.decision);
   w.key("evidence").begin_array();
   for (const auto& e : alert.evidence) {
-    w.begin_object().field("key", e.key).field("value", e.value).end_object();
+    w.begin_object().field("key", e.key).field("value", util::redact(e.value)).end_object();
   }
   w.end_array();
   if (!alert.related_audit_ids.empty()) {
@@ -73,21 +90,32 @@ void write_alert_json(std::ostream& out, const Alert& alert, std::string_view ti
 }
 
 void write_alert_text(std::ostream& out, const Alert& alert, std::string_view title, bool color) {
+  // Every field came from the log: control characters are made visible.
+  using util::terminal_safe;
   std::string severity = upper(rules::severity_name(alert.severity));
   if (color) severity = fmt::format("{}{}\033[0m", color_of(alert.severity), severity);
-  out << fmt::format("{} {} {} {}\n", alert.time.empty() ? "-" : alert.time, severity, alert.rule_id, title);
-  out << fmt::format("    {}\n", alert.message);
+  out << fmt::format("{} {} {} {}{}\n", alert.time.empty() ? "-" : terminal_safe(alert.time), severity, alert.rule_id,
+                     title, alert.suppressed ? fmt::format(" [suppressed: {}]", terminal_safe(alert.suppression)) : "");
+  if (alert.path.empty()) {
+    out << fmt::format("    {}\n", terminal_safe(util::redact(alert.message)));
+  } else {
+    out << fmt::format("    {}: {}\n", terminal_safe(alert.path), terminal_safe(util::redact(alert.message)));
+  }
   std::string who = alert.user;
   if (!alert.impersonated_user.empty()) who += fmt::format(" (as {})", alert.impersonated_user);
-  out << fmt::format("    by {} from {} ({}): {} {}", who.empty() ? "-" : who, fmt::join(alert.source_ips, ","),
-                     alert.user_agent.empty() ? "-" : alert.user_agent, alert.verb, alert.object_ref.display());
+  out << fmt::format("    by {} from {} ({}): {} {}", who.empty() ? "-" : terminal_safe(who),
+                     terminal_safe(fmt::format("{}", fmt::join(alert.source_ips, ","))),
+                     alert.user_agent.empty() ? "-" : terminal_safe(util::redact(alert.user_agent)),
+                     terminal_safe(alert.verb), terminal_safe(alert.object_ref.display()));
   if (alert.response_code != 0) out << fmt::format(" -> {}", alert.response_code);
-  out << fmt::format(" [auditID {}]\n", alert.audit_id);
-  for (const auto& e : alert.evidence) out << fmt::format("      {}: {}\n", e.key, e.value);
+  out << fmt::format(" [auditID {}]\n", terminal_safe(alert.audit_id));
+  for (const auto& e : alert.evidence)
+    out << fmt::format("      {}: {}\n", terminal_safe(e.key), terminal_safe(util::redact(e.value)));
   if (!alert.related_audit_ids.empty()) {
-    out << fmt::format("      related auditIDs: {}\n", fmt::join(alert.related_audit_ids, ", "));
+    out << fmt::format("      related auditIDs: {}\n",
+                       terminal_safe(fmt::format("{}", fmt::join(alert.related_audit_ids, ", "))));
   }
-  if (!alert.source.empty()) out << fmt::format("      at {}\n", alert.source);
+  if (!alert.source.empty()) out << fmt::format("      at {}\n", terminal_safe(alert.source));
 }
 
 }  // namespace kg::audit

@@ -4,6 +4,8 @@
 
 #include <arpa/inet.h>
 
+#include "k8s/kinds.h"
+
 namespace kg::audit {
 
 std::string object_key(const EventObjectRef& ref) {
@@ -39,9 +41,8 @@ bool is_write_verb(std::string_view verb) {
 }
 
 bool is_pod_or_workload(std::string_view resource) {
-  return resource == "pods" || resource == "deployments" || resource == "replicasets" || resource == "statefulsets" ||
-         resource == "daemonsets" || resource == "jobs" || resource == "cronjobs" ||
-         resource == "replicationcontrollers" || resource == "podtemplates";
+  const k8s::KindInfo* info = k8s::find_resource_any_group(resource);
+  return info != nullptr && info->carries_pod();
 }
 
 std::string_view container_word(k8s::ContainerKind kind) {

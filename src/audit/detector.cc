@@ -1,6 +1,8 @@
 #include "audit/detector.h"
 
 #include "audit/detections.h"
+#include "engine/suppression.h"
+#include "k8s/pod_spec.h"
 
 namespace kg::audit {
 namespace {
@@ -10,6 +12,23 @@ namespace {
 // ResponseComplete; judging one of them avoids double alerts. Exec and attach
 // are judged at the first stage that shows them started, so a long shell
 // session is reported when it opens, not when it ends.
+// The ignore annotations of the object a create wrote (the response's copy
+// when the API server logged it, else the request's). As in admission, they
+// cannot excuse what an update or patch changes: whoever writes the object
+// writes its annotations too, in the same request.
+engine::IgnoreList ignore_list_of_request(const Event& event, const engine::Config& config) {
+  if (event.verb != "create") return {};
+  const doc::Node* body = event.response_object && event.response_object->is_mapping() ? &*event.response_object
+                          : event.request_object && event.request_object->is_mapping() ? &*event.request_object
+                                                                                       : nullptr;
+  if (body == nullptr || body->get("metadata") == nullptr) return {};
+  k8s::Object view;
+  view.ref.kind = std::string(kind_of_resource(event.object_ref.resource));
+  view.root = body;
+  std::optional<k8s::PodSpecView> pod = k8s::pod_spec_of(view, config.settings.sidecar_profiles);
+  return engine::ignore_list_of(view, pod ? &*pod : nullptr);
+}
+
 bool judged_stage(const Event& event) {
   if (event.stage.empty() || event.stage == "ResponseComplete" || event.stage == "Panic") return true;
   if (event.stage == "ResponseStarted") {
@@ -25,6 +44,9 @@ Detector::Detector(const rules::Catalog& catalog, engine::Config config, Detecto
       config_(std::move(config)),
       options_(options),
       state_(options.max_tracked_objects, options.max_tracked_execs) {
+  auto parsed = parse_audit_settings(config_.audit ? &*config_.audit : nullptr, config_.source);
+  settings_ = std::move(parsed.settings);
+  settings_errors_ = std::move(parsed.errors);
   decoder_.set_skip_irrelevant(true);
 }
 
@@ -44,24 +66,38 @@ void Detector::process_events(std::vector<Event>& events, DetectResult& out) {
 
 void Detector::process_locked(const Event& event, DetectResult& out) {
   if (!judged_stage(event)) return;
-  DetectContext ctx{catalog_, config_, options_.correlation_window_us};
+  DetectContext ctx{catalog_, config_, settings_, options_.correlation_window_us};
   pending_.clear();
   detect_pod_writes(event, ctx, state_, pending_);
   detect_ephemeral(event, ctx, state_, pending_);
   detect_exec(event, ctx, state_, pending_);
   detect_webhooks(event, ctx, pending_);
-  detect_access(event, ctx, pending_);
+  detect_access(event, ctx, state_, pending_);
+  detect_certificates(event, ctx, state_, pending_);
   correlate(event, ctx, state_, pending_);
   if (options_.since_us && event.time_us > 0 && event.time_us < *options_.since_us) return;
+  if (pending_.empty()) return;
+  // The same policy as a scan (engine::apply_policy): severity overrides, the
+  // kubeguard.io/ignore annotations of the object the request wrote, excluded
+  // namespaces. A disabled rule reports nothing, as in a scan.
+  const engine::IgnoreList ignore = ignore_list_of_request(event, config_);
   for (auto& alert : pending_) {
-    if (!config_.rule_enabled(alert.rule_id) ||
-        (!alert.object_ref.name_space.empty() && config_.namespace_excluded(alert.object_ref.name_space))) {
+    const rules::RuleEntry* entry = catalog_.find(alert.rule_id);
+    if (!config_.rule_enabled(alert.rule_id) || entry == nullptr) {
       ++out.suppressed;
       continue;
     }
-    if (auto it = config_.severity_overrides.find(alert.rule_id); it != config_.severity_overrides.end()) {
-      alert.severity = it->second;
+    rules::Finding policy;
+    policy.rule_id = alert.rule_id;
+    policy.severity = alert.severity;
+    policy.object.name_space = alert.object_ref.name_space;
+    engine::apply_policy(policy, *entry->meta, ignore, config_);
+    alert.severity = policy.severity;
+    if (policy.suppressed && !alert.suppressed) {
+      alert.suppressed = true;
+      alert.suppression = std::move(policy.suppression);
     }
+    if (alert.suppressed) ++out.suppressed;
     out.alerts.push_back(std::move(alert));
   }
   pending_.clear();

@@ -40,7 +40,7 @@ struct DetectorOptions {
 struct DetectResult {
   std::vector<Alert> alerts;
   size_t events = 0;      // events decoded
-  size_t suppressed = 0;  // alerts dropped: rule disabled or namespace excluded by the configuration
+  size_t suppressed = 0;  // rule disabled (dropped), or marked suppressed: annotation, excluded namespace
   std::string error;      // why the text was not (wholly) audit events; "" when it was
 };
 
@@ -58,6 +58,9 @@ class Detector {
   // The catalog title of an alert's rule ("" when unknown).
   std::string_view title(std::string_view rule_id) const;
   size_t tracked_objects() const;
+  // Errors in the configuration's `audit:` section (the defaults apply where a field is wrong).
+  const std::vector<doc::LoadError>& settings_errors() const { return settings_errors_; }
+  const AuditSettings& settings() const { return settings_; }
 
  private:
   void process_locked(const Event& event, DetectResult& out);
@@ -65,6 +68,8 @@ class Detector {
   const rules::Catalog& catalog_;
   engine::Config config_;
   DetectorOptions options_;
+  AuditSettings settings_;
+  std::vector<doc::LoadError> settings_errors_;
   mutable std::mutex mutex_;
   EventDecoder decoder_;
   DetectorState state_;

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "k8s/kinds.h"
+
 namespace kg::audit {
 namespace {
 
@@ -38,6 +40,8 @@ void Event::clear() {
   }
   groups.clear();
   source_ips.clear();
+  exec_command.clear();
+  exec_container.clear();
   response_code = 0;
   time_us = 0;
   request_object.reset();
@@ -60,31 +64,8 @@ std::string_view Event::service_account_name() const {
 }
 
 std::string_view kind_of_resource(std::string_view resource) {
-  struct Pair {
-    std::string_view resource;
-    std::string_view kind;
-  };
-  static constexpr Pair kKinds[] = {
-      {"pods", "Pod"},
-      {"deployments", "Deployment"},
-      {"replicasets", "ReplicaSet"},
-      {"statefulsets", "StatefulSet"},
-      {"daemonsets", "DaemonSet"},
-      {"jobs", "Job"},
-      {"cronjobs", "CronJob"},
-      {"replicationcontrollers", "ReplicationController"},
-      {"podtemplates", "PodTemplate"},
-      {"mutatingwebhookconfigurations", "MutatingWebhookConfiguration"},
-      {"validatingwebhookconfigurations", "ValidatingWebhookConfiguration"},
-      {"roles", "Role"},
-      {"clusterroles", "ClusterRole"},
-      {"rolebindings", "RoleBinding"},
-      {"clusterrolebindings", "ClusterRoleBinding"},
-  };
-  for (const auto& p : kKinds) {
-    if (p.resource == resource) return p.kind;
-  }
-  return {};
+  const k8s::KindInfo* info = k8s::find_resource_any_group(resource);
+  return info != nullptr && info->read_by(k8s::kAudit) ? info->kind : std::string_view();
 }
 
 bool is_control_plane(const Event& event) {
@@ -99,6 +80,13 @@ bool is_control_plane(const Event& event) {
          user == "system:kube-proxy" || user.starts_with("system:node:");
 }
 
+bool bodies_shape_only(const Event& event) {
+  // A pod a controller creates is judged like any other (once per template): whole.
+  const auto& ref = event.object_ref;
+  if (event.verb == "create" && ref.resource == "pods" && ref.subresource.empty()) return false;
+  return is_control_plane(event);
+}
+
 bool may_matter(std::string_view verb, std::string_view resource, std::string_view subresource, std::string_view user,
                 bool impersonated, bool unauthenticated_group) {
   if (impersonated || unauthenticated_group || user == "system:anonymous") return true;
@@ -108,7 +96,8 @@ bool may_matter(std::string_view verb, std::string_view resource, std::string_vi
   if (write && !kind_of_resource(resource).empty()) return true;  // pods, workloads, webhooks, RBAC
   bool service_account = user.starts_with(kServiceAccountPrefix);
   if (resource == "serviceaccounts") return (subresource == "token" && verb == "create") || (write && service_account);
-  if (resource == "secrets") return service_account;
+  // Secrets: a service account's reads; anyone's lists (dumps across namespaces).
+  if (resource == "secrets") return service_account || verb == "list" || verb == "watch";
   return false;
 }
 
@@ -120,23 +109,23 @@ bool wants_bodies(const Event& event) {
   if (kind.empty()) return false;
   // Pods and workloads written by controllers still feed the state (the
   // containers a later patch is compared with, a pod's service account).
-  bool pod_bearing = ref.resource == "pods" || kind == "Deployment" || kind == "ReplicaSet" || kind == "StatefulSet" ||
-                     kind == "DaemonSet" || kind == "Job" || kind == "CronJob" || kind == "ReplicationController" ||
-                     kind == "PodTemplate";
+  bool pod_bearing = k8s::find_resource_any_group(ref.resource)->carries_pod();
   return pod_bearing || !is_control_plane(event);
 }
 
-std::optional<int64_t> parse_time(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
-  std::tm tm{};
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!digits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' || !digits(text, 5, 2, month) || text[7] != '-' ||
-      !digits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
-      !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
-      !digits(text, 17, 2, second)) {
-    return std::nullopt;
+namespace {
+
+// "1741069338", "1741069338.819232", "1741069338819" (milliseconds).
+std::optional<int64_t> parse_epoch(std::string_view text) {
+  size_t at = 0;
+  int64_t whole = 0;
+  while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+    if (at >= 16) return std::nullopt;
+    whole = whole * 10 + (text[at] - '0');
+    ++at;
   }
-  size_t at = 19;
+  if (at < 9) return std::nullopt;  // not a plausible epoch
+  const size_t integer_digits = at;
   int64_t micros = 0;
   if (at < text.size() && text[at] == '.') {
     ++at;
@@ -147,12 +136,54 @@ std::optional<int64_t> parse_time(std::string_view text) {
       ++at;
     }
   }
+  if (at != text.size()) return std::nullopt;
+  if (integer_digits == 13) return whole * 1000 + micros / 1000;  // milliseconds (and their fraction)
+  if (integer_digits > 13) return std::nullopt;
+  return whole * 1'000'000 + micros;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_time(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.size() < 19 || text[4] != '-') return parse_epoch(text);
+  // YYYY-MM-DD(T|t| )HH:MM:SS[.fraction][zone]
+  std::tm tm{};
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(text, 0, 4, year) || text[4] != '-' || !digits(text, 5, 2, month) || text[7] != '-' ||
+      !digits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+      !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
+      !digits(text, 17, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  size_t at = 19;
+  int64_t micros = 0;
+  if (at < text.size() && (text[at] == '.' || text[at] == ',')) {
+    ++at;
+    int64_t scale = 100000;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+      micros += (text[at] - '0') * scale;
+      scale /= 10;
+      ++at;
+    }
+  }
+  std::string_view zone = text.substr(at);
+  while (!zone.empty() && zone.front() == ' ') zone.remove_prefix(1);
   int64_t offset_s = 0;
-  if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+  if (zone.empty() || zone == "Z" || zone == "z" || zone == "UTC" || zone == "GMT") {
+    offset_s = 0;
+  } else if (zone.front() == '+' || zone.front() == '-') {
     int oh = 0, om = 0;
-    if (!digits(text, at + 1, 2, oh) || at + 3 >= text.size() || !digits(text, at + 4, 2, om)) return std::nullopt;
-    offset_s = (int64_t{oh} * 3600 + int64_t{om} * 60) * (text[at] == '+' ? 1 : -1);
-  } else if (at >= text.size() || (text[at] != 'Z' && text[at] != 'z')) {
+    std::string_view rest = zone.substr(1);
+    bool ok = false;
+    if (rest.size() == 5 && rest[2] == ':') ok = digits(rest, 0, 2, oh) && digits(rest, 3, 2, om);  // +HH:MM
+    else if (rest.size() == 4) ok = digits(rest, 0, 2, oh) && digits(rest, 2, 2, om);               // +HHMM
+    else if (rest.size() == 2) ok = digits(rest, 0, 2, oh);                                         // +HH
+    if (!ok || oh > 23 || om > 59) return std::nullopt;
+    offset_s = (int64_t{oh} * 3600 + int64_t{om} * 60) * (zone.front() == '+' ? 1 : -1);
+  } else {
     return std::nullopt;
   }
   tm.tm_year = year - 1900;

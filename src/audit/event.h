@@ -39,10 +39,17 @@ struct Event {
   std::string user_agent;
   EventObjectRef object_ref;
   int response_code = 0;  // 0 when the event carries no response status
-  std::string decision;   // authorization.k8s.io/decision annotation: allow, forbid, ""
+  std::string decision;   // allow, forbid, "": the authorization.k8s.io/decision annotation (GKE: its label, else
+                          // protoPayload.authorizationInfo[].granted)
   std::string time;       // requestReceivedTimestamp (or stageTimestamp), RFC 3339
   int64_t time_us = 0;    // the same in microseconds since the epoch; 0 when unknown
   std::string format;     // "audit.k8s.io/v1", "gke", "aks": where the event came from
+  // pods/exec and pods/attach: the command and container, from wherever the
+  // form puts them (the request URI's query, or a PodExecOptions request
+  // body as GKE and newer logs write it). The decoder also writes them into
+  // request_uri's query when it had none, so URI readers see them too.
+  std::vector<std::string> exec_command;
+  std::string exec_container;
   // Decoded only for the resources whose content the detections read.
   std::optional<doc::Node> request_object;
   std::optional<doc::Node> response_object;
@@ -56,6 +63,7 @@ struct Event {
   std::string_view service_account_name() const;
   bool succeeded() const { return response_code == 0 || (response_code >= 200 && response_code < 300); }
   bool denied() const { return decision == "forbid" || response_code == 401 || response_code == 403; }
+  bool allowed() const { return decision == "allow"; }
 };
 
 // Whether any detection can read an event with these fields: writes of pods,
@@ -70,14 +78,23 @@ bool may_matter(std::string_view verb, std::string_view resource, std::string_vi
 // manager, nodes, and kube-system controller service accounts.
 bool is_control_plane(const Event& event);
 
+// Whether only the containers' shape of the bodies is kept (the control
+// plane's writes, which only feed the state); the pods controllers create are
+// kept whole, to be judged.
+bool bodies_shape_only(const Event& event);
+
 // Whether the request and response bodies of `event` (its other fields
 // decoded) are worth decoding: writes of pods, workloads, webhooks and RBAC.
 // Reads are not judged by their bodies, and the control plane's own RBAC and
 // webhook writes (the bootstrap roles) never raise an alert.
 bool wants_bodies(const Event& event);
 
-// RFC 3339 ("2025-03-04T06:22:18.819232Z", offsets allowed) to microseconds
-// since the epoch; nullopt when unreadable.
+// A timestamp as the audit sources write it, to microseconds since the
+// epoch; nullopt when unreadable. RFC 3339 and its relatives: "T", "t" or a
+// space between date and time, any number of fraction digits, "Z", "z",
+// "+HH:MM", "+HHMM", "+HH", " UTC" or no zone at all (taken as UTC, as Log
+// Analytics exports write it); and seconds since the epoch as digits, with a
+// fraction (or milliseconds, when there are 13 digits).
 std::optional<int64_t> parse_time(std::string_view text);
 
 // The Kubernetes kind of a resource plural the detections know ("pods" -> "Pod"); "" otherwise.

@@ -11,6 +11,28 @@
 #include "audit/redact.h"
 
 namespace kg::audit {
+namespace {
+
+// The command wherever the log carries it: the request URI's query
+// (?command=...), else the request body (PodExecOptions: newer API servers
+// at the Request level, and GKE's request, which has no query).
+ExecCommand exec_command(const Event& event) {
+  ExecCommand command = parse_exec_uri(event.request_uri);
+  const doc::Node* body = event.request_object ? &*event.request_object : nullptr;
+  if (body == nullptr || !body->is_mapping()) return command;
+  if (command.argv.empty()) {
+    const doc::Node* argv = body->get("command");
+    if (argv != nullptr && argv->is_sequence()) {
+      for (const auto& word : argv->items()) command.argv.emplace_back(word.str());
+    } else if (argv != nullptr && argv->is_scalar()) {
+      command.argv.emplace_back(argv->str());
+    }
+  }
+  if (command.container.empty()) command.container = std::string(k8s::string_at(body, "container"));
+  return command;
+}
+
+}  // namespace
 
 void detect_exec(const Event& event, const DetectContext& /*ctx*/, DetectorState& state, std::vector<Alert>& out) {
   const auto& ref = event.object_ref;
@@ -22,25 +44,25 @@ void detect_exec(const Event& event, const DetectContext& /*ctx*/, DetectorState
   // kubectl tries a WebSocket (GET) first and falls back to SPDY (POST): one
   // attempt, two requests. The same user, pod and command within a few
   // seconds is reported once.
-  std::string_view uri = event.request_uri;
-  std::string_view query = uri.substr(std::min(uri.find('?'), uri.size()));
-  std::string attempt = fmt::format("{}|{}/{}|{}|{}", event.user, ref.name_space, ref.name, ref.subresource, query);
+  ExecCommand seen_command = exec_command(event);
+  std::string attempt = fmt::format("{}|{}/{}|{}|{}|{}", event.user, ref.name_space, ref.name, ref.subresource,
+                                    seen_command.container, fmt::join(seen_command.argv, "\x1f"));
   constexpr int64_t kSameAttemptUs = 10'000'000;
   if (const int64_t* seen = state.exec_attempts.get(attempt);
       seen != nullptr && event.time_us > 0 && event.time_us - *seen >= 0 && event.time_us - *seen < kSameAttemptUs) {
     return;
   }
   state.exec_attempts.put(attempt, event.time_us);
-  ExecCommand command = parse_exec_uri(event.request_uri);
+  ExecCommand command = exec_command(event);
   CommandClass cls = classify(command.argv);
-  rules::Severity severity = rules::Severity::Medium;
-  if (cls == CommandClass::Shell) severity = rules::Severity::High;
-  if (cls >= CommandClass::PackageManager) severity = rules::Severity::Critical;
+  rules::CaseName severity;  // a case of KG-AUD-007's metadata
+  if (cls == CommandClass::Shell || cls == CommandClass::FileCopy) severity = "shell"_case;
+  if (cls >= CommandClass::PackageManager) severity = "dangerous"_case;
   std::string quoted = redact(fmt::format("{}", fmt::join(command.argv, " ")));
-  if (event.denied()) severity = rules::Severity::Low;
+  if (event.denied()) severity = "denied"_case;
   std::string what = ref.subresource == "exec" ? "exec" : "attach";
   Alert alert = alert_for(
-      event, rule_id(rules::aud::AudRule::ExecIntoPod), severity,
+      event, rules::aud::AudRule::ExecIntoPod, severity,
       fmt::format("{} into pod {}/{}{}{}", what, ref.name_space, ref.name,
                   command.container.empty() ? std::string() : fmt::format(" container '{}'", command.container),
                   quoted.empty() ? std::string() : fmt::format(": {}", quoted)));

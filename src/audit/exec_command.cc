@@ -78,18 +78,72 @@ ExecCommand parse_exec_uri(std::string_view request_uri) {
   return out;
 }
 
+namespace {
+
+// `tar` creating or extracting an archive through standard input or output:
+// `kubectl cp` runs `tar cf - PATH` (copy out) and `tar -xmf -` (copy in).
+bool is_tar_copy(const std::vector<std::string_view>& words, size_t at) {
+  for (size_t i = at + 1; i < words.size() && i < at + 4; ++i) {
+    std::string_view w = words[i];
+    if (w == "--create" || w == "--extract") return true;
+    if (w.starts_with("--")) continue;
+    std::string_view flags = w.starts_with('-') ? w.substr(1) : w;
+    if (flags.find_first_not_of("cxzjvfmpPJO") == std::string_view::npos &&
+        flags.find_first_of("cx") != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool reads_credentials(std::string_view text) {
+  static constexpr std::string_view kPaths[] = {"/var/run/secrets/kubernetes.io/serviceaccount",
+                                                "/run/secrets/kubernetes.io/serviceaccount",
+                                                "serviceaccount/token",
+                                                "/var/run/secrets/eks.amazonaws.com",
+                                                "/var/run/secrets/tokens",
+                                                "/var/run/secrets/azure",
+                                                "KUBERNETES_SERVICE_ACCOUNT"};
+  return std::any_of(std::begin(kPaths), std::end(kPaths),
+                     [&](std::string_view p) { return text.find(p) != std::string_view::npos; });
+}
+
+bool runs_what_it_fetched(std::string_view text) {
+  static constexpr std::string_view kRun[] = {"| sh",      "|sh",       "| bash",  "|bash",    "|/bin/sh",
+                                              "| /bin/sh", "| python",  "|python", "chmod +x", "chmod 7",
+                                              "chmod a+x", "chmod u+x", "| ash",   "|ash"};
+  return std::any_of(std::begin(kRun), std::end(kRun),
+                     [&](std::string_view p) { return text.find(p) != std::string_view::npos; });
+}
+
+}  // namespace
+
 CommandClass classify(const std::vector<std::string>& argv) {
   CommandClass worst = CommandClass::Other;
+  std::string joined;
+  for (const auto& arg : argv) {
+    if (!joined.empty()) joined += ' ';
+    joined += arg;
+  }
+  std::vector<std::string_view> words;
   for (const auto& arg : argv) {
     // Words of `sh -c "apt-get update && curl ..."` count too.
     size_t at = 0;
     while (at < arg.size()) {
       size_t end = arg.find_first_of(" \t;&|()`$'\"", at);
       if (end == std::string::npos) end = arg.size();
-      if (end > at) worst = std::max(worst, class_of_word(std::string_view(arg).substr(at, end - at)));
+      if (end > at) {
+        words.push_back(std::string_view(arg).substr(at, end - at));
+        worst = std::max(worst, class_of_word(words.back()));
+      }
       at = end + 1;
     }
   }
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (basename(words[i]) == "tar" && is_tar_copy(words, i)) worst = std::max(worst, CommandClass::FileCopy);
+  }
+  if (worst == CommandClass::Downloader && runs_what_it_fetched(joined)) worst = CommandClass::DownloadAndRun;
+  if (reads_credentials(joined) && worst < CommandClass::TokenRead) worst = CommandClass::TokenRead;
   return worst;
 }
 
@@ -97,8 +151,11 @@ std::string_view class_name(CommandClass c) {
   switch (c) {
     case CommandClass::Other: return "other";
     case CommandClass::Shell: return "shell";
+    case CommandClass::FileCopy: return "file copy (tar, kubectl cp)";
     case CommandClass::PackageManager: return "package manager";
     case CommandClass::Downloader: return "downloader";
+    case CommandClass::DownloadAndRun: return "downloads and runs";
+    case CommandClass::TokenRead: return "reads the service-account token or mounted credentials";
     case CommandClass::Miner: return "miner";
   }
   return "other";

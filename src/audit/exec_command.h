@@ -15,10 +15,20 @@ struct ExecCommand {
 
 ExecCommand parse_exec_uri(std::string_view request_uri);
 
-enum class CommandClass : uint8_t { Other, Shell, PackageManager, Downloader, Miner };
+// What a command does, least to most alarming.
+enum class CommandClass : uint8_t {
+  Other,
+  Shell,           // starts a shell or an interpreter
+  FileCopy,        // tar in or out: what `kubectl cp` runs
+  PackageManager,  // installs software
+  Downloader,      // curl, wget, nc...
+  DownloadAndRun,  // fetches something and runs it (| sh, chmod +x)
+  TokenRead,       // reads the service-account token or the pod's other mounted credentials
+  Miner,
+};
 
 // The most alarming class among the words of the command (inside `sh -c "..."`
-// too): miner > downloader > package manager > shell > other.
+// too).
 CommandClass classify(const std::vector<std::string>& argv);
 std::string_view class_name(CommandClass c);
 

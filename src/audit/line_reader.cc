@@ -6,15 +6,19 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "util/file.h"
+
 namespace kg::audit {
 namespace {
 
 constexpr size_t kChunk = size_t{1} << 20;
+constexpr size_t kTail = 256;  // bytes compared to tell a rewritten file from a grown one
 
 }  // namespace
 
@@ -33,9 +37,12 @@ bool LineReader::open_file() {
     fd_ = STDIN_FILENO;
     return true;
   }
-  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  // Regular files only: a FIFO or a device named as a log (/dev/zero) would
+  // block or never end; a pipe is read through "-".
+  util::OpenedFile opened = util::open_regular_file(path_, UINT64_MAX);
+  fd_ = opened.fd;
   if (fd_ < 0) {
-    open_error_ = fmt::format("{}: cannot open: {}", path_, std::strerror(errno));
+    open_error_ = fmt::format("{}: {}", path_, opened.error);
     return false;
   }
   struct stat st {};
@@ -44,10 +51,40 @@ bool LineReader::open_file() {
     device_ = st.st_dev;
   }
   offset_ = 0;
+  tail_.clear();
   return true;
 }
 
+void LineReader::remember_tail(const char* data, size_t n) {
+  if (n >= kTail) {
+    tail_.assign(data + n - kTail, kTail);
+    return;
+  }
+  tail_.append(data, n);
+  if (tail_.size() > kTail) tail_.erase(0, tail_.size() - kTail);
+}
+
+bool LineReader::tail_still_there() const {
+  if (tail_.empty() || offset_ < tail_.size()) return true;
+  std::string now(tail_.size(), '\0');
+  ssize_t n = 0;
+  do {
+    n = ::pread(fd_, now.data(), now.size(), static_cast<off_t>(offset_ - tail_.size()));
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return true;  // cannot tell: the size check still applies
+  return static_cast<size_t>(n) == now.size() && now == tail_;
+}
+
 ssize_t LineReader::fill() {
+  // Following a file: look for rotation once per poll interval even while
+  // data keeps coming, so a file rewritten past the offset is not read from the middle.
+  if (options_.follow && path_ != "-") {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_check_ >= std::chrono::milliseconds(options_.poll_ms)) {
+      last_check_ = now;
+      if (reopen_if_rotated()) return fill();
+    }
+  }
   // Keep the buffer no larger than one bounded line plus a chunk: move the
   // unread part to the front before reading more.
   if (begin_ > 0 && (begin_ == end_ || end_ + kChunk > buffer_.size())) {
@@ -61,6 +98,7 @@ ssize_t LineReader::fill() {
     n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
   } while (n < 0 && errno == EINTR);
   if (n > 0) {
+    if (options_.follow) remember_tail(buffer_.data() + end_, static_cast<size_t>(n));
     end_ += static_cast<size_t>(n);
     offset_ += static_cast<uint64_t>(n);
     bytes_read_ += static_cast<uint64_t>(n);
@@ -73,8 +111,13 @@ bool LineReader::reopen_if_rotated() {
   struct stat st {};
   if (::stat(path_.c_str(), &st) != 0) return false;  // between rename and create: try again later
   bool replaced = st.st_ino != inode_ || st.st_dev != device_;
-  bool truncated = !replaced && static_cast<uint64_t>(st.st_size) < offset_;
+  bool truncated = !replaced && (static_cast<uint64_t>(st.st_size) < offset_ || !tail_still_there());
   if (!replaced && !truncated) return false;
+  if (replaced) {
+    // What was written to the old file before it was renamed is read first (as tail -F does).
+    struct stat old {};
+    if (::fstat(fd_, &old) == 0 && static_cast<uint64_t>(old.st_size) > offset_) return false;
+  }
   // A partial line of the old file will never be completed: drop it.
   begin_ = end_ = 0;
   discarding_ = false;
@@ -82,6 +125,7 @@ bool LineReader::reopen_if_rotated() {
   if (truncated) {
     ::lseek(fd_, 0, SEEK_SET);
     offset_ = 0;
+    tail_.clear();
   } else {
     ::close(fd_);
     fd_ = -1;
@@ -151,6 +195,9 @@ LineItem LineReader::next() {
       }
       if (reopen_if_rotated()) continue;
       wait();
+      // Checked again before reading: a file truncated and written past the
+      // offset during the wait must be read from its start, not from the offset.
+      last_check_ = {};
       continue;
     }
     done_ = true;

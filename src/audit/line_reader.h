@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -54,7 +55,12 @@ class LineReader {
   bool open_file();
   // Reads more bytes into the buffer; 0 at end of data, -1 on error.
   ssize_t fill();
+  // Followed file replaced (new inode) or truncated (smaller than what was
+  // read, or rewritten: the bytes just before the read offset changed):
+  // starts the new content from its beginning. False when nothing changed.
   bool reopen_if_rotated();
+  bool tail_still_there() const;
+  void remember_tail(const char* data, size_t n);
   void wait() const;
 
   std::string path_;
@@ -70,6 +76,11 @@ class LineReader {
   size_t begin_ = 0;  // unread data is buffer_[begin_, end_)
   size_t end_ = 0;
   uint64_t line_number_ = 0;
+  // The last bytes read from the followed file, to tell a file that was
+  // copy-truncated and written again past the read offset between two polls
+  // (same inode, not smaller) from one that only grew.
+  std::string tail_;
+  std::chrono::steady_clock::time_point last_check_{};
   bool discarding_ = false;  // inside an oversized line, waiting for its end
   uint64_t discarded_ = 0;
   bool rotated_ = false;

@@ -1,7 +1,7 @@
-// Alerts quote commands, arguments and images; credentials that ride in them
-// (--password=..., TOKEN=..., "Authorization: Bearer ...") are replaced by
-// "<redacted>" before anything is written. Secret objects and env values are
-// never quoted at all (the detections do not read them).
+// Alerts quote commands, arguments and images; they go through the one
+// redactor (util/redact.h) before anything is written, and are cut to a
+// bounded length. Secret objects and env values are never quoted at all (the
+// detections do not read them).
 #pragma once
 
 #include <string>

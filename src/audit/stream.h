@@ -18,10 +18,10 @@ struct StreamStats {
   uint64_t lines = 0;
   uint64_t bytes = 0;
   uint64_t events = 0;
-  uint64_t malformed = 0;  // lines (or documents) that were not audit events
-  uint64_t oversized = 0;  // lines longer than the bound, skipped
-  uint64_t suppressed = 0;
-  std::array<uint64_t, 5> alerts_by_severity{};  // indexed by rules::Severity
+  uint64_t malformed = 0;                        // lines (or documents) that were not audit events
+  uint64_t oversized = 0;                        // lines longer than the bound, skipped
+  uint64_t suppressed = 0;                       // dropped (rule disabled) or marked suppressed
+  std::array<uint64_t, 5> alerts_by_severity{};  // unsuppressed, indexed by rules::Severity
   bool read_error = false;                       // the input could not be opened or read
 
   uint64_t alerts() const;

@@ -2,29 +2,24 @@
 
 #include <fmt/format.h>
 
+#include "engine/session.h"
 #include "k8s/object.h"
 
 namespace kg::cluster {
 namespace {
 
 struct Evaluation {
-  const rules::Catalog& catalog;
-  const engine::Config& config;
+  engine::Session& session;
   const std::string& origin;
   engine::ScanResult& result;
-  k8s::Inventory inventory;
 
   // Each object is evaluated and dropped at once: memory holds findings and
   // inventory facts, not the cluster.
   void add(doc::Node&& node) {
     doc::Document document{origin, static_cast<uint32_t>(result.summary.documents++), std::move(node)};
-    k8s::Extraction extraction;
-    k8s::extract_objects(document, extraction);
-    result.summary.skipped_documents += extraction.skipped_documents;
-    for (const auto& object : extraction.objects) {
-      ++result.summary.objects;
-      engine::evaluate_object(object, catalog, config, result.findings, &inventory);
-    }
+    engine::DocumentCounts counts = session.add(document, result.findings, result.errors);
+    result.summary.objects += counts.objects;
+    result.summary.skipped_documents += counts.skipped_documents;
   }
 
   void fail(const Error& error) {
@@ -48,7 +43,8 @@ engine::ScanResult scan_cluster(ApiClient& client, const ClusterScanRequest& req
                                 const engine::Config& config) {
   engine::ScanResult result;
   result.notices = engine::inactive_rule_notices(catalog, config);
-  Evaluation eval{catalog, config, request.origin, result, {}};
+  engine::Session session(catalog, config);
+  Evaluation eval{session, request.origin, result};
   // One cheap request first: an unreachable server, a certificate that does
   // not verify or a rejected credential then gives one error, not eighteen.
   auto version = client.get("/version");
@@ -92,7 +88,7 @@ engine::ScanResult scan_cluster(ApiClient& client, const ClusterScanRequest& req
         "namespace {} only: cluster-scoped resources (cluster roles and bindings, webhook configurations) not read",
         request.name_space));
   }
-  engine::evaluate_inventory(eval.inventory, catalog, config, result.findings);
+  session.finish(result.findings);
   engine::summarize(result);
   return result;
 }

@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
-#include "cluster/base64.h"
 #include "doc/source.h"
+#include "util/base64.h"
 
 namespace kg::cluster {
 namespace {
@@ -81,7 +81,7 @@ Expected<std::string> pem_field(const doc::Node& section, const Where& where, st
     return field_error(where, data_node, data_key, fmt::format("both {} and {} are set; keep one", file_key, data_key));
   }
   if (!data.empty()) {
-    auto decoded = base64_decode(data);
+    auto decoded = util::base64_decode(data);
     if (!decoded) return field_error(where, data_node, data_key, "is not valid base64");
     return std::move(*decoded);
   }
@@ -117,17 +117,10 @@ Expected<Done> read_cluster(const doc::Node& entry, const Where& where, const Fi
   const doc::Node* cluster = entry.get("cluster");
   if (cluster == nullptr || !cluster->is_mapping()) return field_error(where, &entry, "cluster", "is missing");
   Where inner{where.file, where.path + ".cluster"};
-  if (const doc::Node* insecure = cluster->get("insecure-skip-tls-verify")) {
-    if (insecure->as_bool().value_or(false) || string_of(insecure) == "true") {
-      return field_error(inner, insecure, "insecure-skip-tls-verify",
-                         "is refused: kubeguard always verifies the API server's certificate; give "
-                         "certificate-authority or certificate-authority-data instead",
-                         ErrorKind::Unsupported);
-    }
-  }
-  if (const doc::Node* sni = cluster->get("tls-server-name"); sni != nullptr && !string_of(sni).empty()) {
-    return field_error(inner, sni, "tls-server-name", "is not supported", ErrorKind::Unsupported);
-  }
+  const doc::Node* insecure = cluster->get("insecure-skip-tls-verify");
+  out.insecure_skip_tls_verify =
+      insecure != nullptr && (insecure->as_bool().value_or(false) || string_of(insecure) == "true");
+  out.tls_server_name = std::string(string_of(cluster->get("tls-server-name")));
   auto server = normalise_server(string_of(cluster->get("server")), inner,
                                  cluster->get("server") != nullptr ? cluster->get("server") : cluster);
   if (!server) return server.error();
@@ -135,7 +128,68 @@ Expected<Done> read_cluster(const doc::Node& entry, const Where& where, const Fi
   auto ca = pem_field(*cluster, inner, "certificate-authority", "certificate-authority-data", read);
   if (!ca) return ca.error();
   out.ca_pem = std::move(*ca);
+  if (out.insecure_skip_tls_verify) {
+    // As kubectl: a CA and the insecure flag contradict each other.
+    if (!out.ca_pem.empty()) {
+      return field_error(inner, insecure, "insecure-skip-tls-verify",
+                         "is set together with a certificate authority; keep one");
+    }
+    out.notes.push_back(fmt::format(
+        "warning: {}: insecure-skip-tls-verify is set: the API server's certificate is not checked, so anyone "
+        "between here and {} can read the credentials; give certificate-authority-data instead",
+        where.path, out.server));
+  }
   return Done{};
+}
+
+// A user's exec entry, checked as client-go checks it.
+Expected<ExecConfig> read_exec(const doc::Node& node, const Where& where) {
+  if (!node.is_mapping()) return field_error(where, &node, "", "must be a mapping");
+  ExecConfig exec;
+  exec.api_version = std::string(string_of(node.get("apiVersion")));
+  if (exec.api_version != "client.authentication.k8s.io/v1" &&
+      exec.api_version != "client.authentication.k8s.io/v1beta1") {
+    return field_error(where, node.get("apiVersion") != nullptr ? node.get("apiVersion") : &node, "apiVersion",
+                       exec.api_version.empty()
+                           ? std::string_view("is missing (client.authentication.k8s.io/v1 or v1beta1)")
+                           : std::string_view("is not client.authentication.k8s.io/v1 or v1beta1 (v1alpha1 was "
+                                              "removed from Kubernetes)"),
+                       exec.api_version.empty() ? ErrorKind::Config : ErrorKind::Unsupported);
+  }
+  exec.command = std::string(string_of(node.get("command")));
+  if (exec.command.empty()) return field_error(where, &node, "command", "is missing");
+  // As client-go: a relative path with a slash is relative to the kubeconfig.
+  if (exec.command.find('/') != std::string::npos) exec.command = resolve_path(where.file, exec.command);
+  if (const doc::Node* args = node.get("args"); args != nullptr && !args->is_null()) {
+    if (!args->is_sequence()) return field_error(where, args, "args", "must be a list of strings");
+    for (const auto& a : args->items()) exec.args.emplace_back(string_of(&a));
+  }
+  if (const doc::Node* env = node.get("env"); env != nullptr && !env->is_null()) {
+    if (!env->is_sequence()) return field_error(where, env, "env", "must be a list of {name, value}");
+    for (const auto& e : env->items()) {
+      std::string_view name = string_of(e.get("name"));
+      if (name.empty() || name.find('=') != std::string_view::npos) {
+        return field_error(where, &e, "env", "each entry needs a name without '='");
+      }
+      exec.env.emplace_back(std::string(name), std::string(string_of(e.get("value"))));
+    }
+  }
+  exec.install_hint = std::string(string_of(node.get("installHint")));
+  if (const doc::Node* info = node.get("provideClusterInfo"))
+    exec.provide_cluster_info = info->as_bool().value_or(false);
+  exec.interactive_mode = std::string(string_of(node.get("interactiveMode")));
+  if (exec.interactive_mode.empty()) {
+    if (exec.api_version.ends_with("/v1")) {
+      return field_error(where, &node, "interactiveMode",
+                         "is required by client.authentication.k8s.io/v1 (Never, "
+                         "IfAvailable or Always)");
+    }
+    exec.interactive_mode = "IfAvailable";
+  } else if (exec.interactive_mode != "Never" && exec.interactive_mode != "IfAvailable" &&
+             exec.interactive_mode != "Always") {
+    return field_error(where, node.get("interactiveMode"), "interactiveMode", "is not Never, IfAvailable or Always");
+  }
+  return exec;
 }
 
 Expected<Done> read_user(const doc::Node& entry, const Where& where, const FileReader& read, RestConfig& out) {
@@ -143,28 +197,43 @@ Expected<Done> read_user(const doc::Node& entry, const Where& where, const FileR
   if (user == nullptr || user->is_null()) return Done{};  // anonymous
   if (!user->is_mapping()) return field_error(where, user, "user", "must be a mapping");
   Where inner{where.file, where.path + ".user"};
-  for (std::string_view key : {"exec", "auth-provider"}) {
-    if (const doc::Node* n = user->get(key); n != nullptr && !n->is_null()) {
-      return field_error(inner, n, key,
-                         "credential plugins are not supported; use token, tokenFile or a client certificate "
-                         "(e.g. a token from 'kubectl create token')",
-                         ErrorKind::Unsupported);
-    }
+  if (const doc::Node* n = user->get("auth-provider"); n != nullptr && !n->is_null()) {
+    return field_error(inner, n, "auth-provider",
+                       "auth-provider plugins were removed from kubectl (1.26) and are not supported; use the exec "
+                       "plugin that replaced yours (kubelogin for OIDC and Azure, gke-gcloud-auth-plugin for GKE)",
+                       ErrorKind::Unsupported);
+  }
+  if (const doc::Node* n = user->get("exec"); n != nullptr && !n->is_null()) {
+    auto exec = read_exec(*n, Where{where.file, inner.path + ".exec"});
+    if (!exec) return exec.error();
+    out.exec = std::move(*exec);
   }
   for (std::string_view key : {"username", "password"}) {
     if (const doc::Node* n = user->get(key); n != nullptr && !string_of(n).empty()) {
       return field_error(inner, n, key, "basic authentication is not supported", ErrorKind::Unsupported);
     }
   }
-  for (std::string_view key : {"as", "as-groups", "as-uid", "as-user-extra"}) {
-    if (const doc::Node* n = user->get(key); n != nullptr && !n->is_null()) {
-      return field_error(inner, n, key, "impersonation is not supported", ErrorKind::Unsupported);
+  out.impersonate_user = std::string(string_of(user->get("as")));
+  out.impersonate_uid = std::string(string_of(user->get("as-uid")));
+  if (const doc::Node* groups = user->get("as-groups"); groups != nullptr && !groups->is_null()) {
+    if (!groups->is_sequence()) return field_error(inner, groups, "as-groups", "must be a list of strings");
+    for (const auto& g : groups->items()) out.impersonate_groups.emplace_back(string_of(&g));
+  }
+  if (const doc::Node* extra = user->get("as-user-extra"); extra != nullptr && !extra->is_null()) {
+    if (!extra->is_mapping()) return field_error(inner, extra, "as-user-extra", "must map keys to lists of strings");
+    for (const auto& e : extra->entries()) {
+      if (!e.value.is_sequence()) return field_error(inner, &e.value, "as-user-extra", "values must be lists");
+      for (const auto& v : e.value.items()) out.impersonate_extra.emplace_back(e.key, std::string(string_of(&v)));
     }
+  }
+  if (out.impersonate_user.empty() && (!out.impersonate_groups.empty() || !out.impersonate_uid.empty())) {
+    return field_error(inner, user, "as", "is required when as-groups or as-uid is set (as kubectl requires)");
   }
   out.token = std::string(string_of(user->get("token")));
   if (out.token.empty()) {
     if (const doc::Node* token_file = user->get("tokenFile"); !string_of(token_file).empty()) {
-      auto content = read(resolve_path(where.file, string_of(token_file)));
+      out.token_file = resolve_path(where.file, string_of(token_file));
+      auto content = read(out.token_file);
       if (!content) return field_error(inner, token_file, "tokenFile", content.error().message, ErrorKind::Io);
       out.token = trim(*content);
       if (out.token.empty()) return field_error(inner, token_file, "tokenFile", "names an empty file");
@@ -311,9 +380,7 @@ std::vector<std::string> split_list(std::string_view list) {
   return out;
 }
 
-}  // namespace
-
-Expected<RestConfig> resolve_config(const ConfigRequest& request, const Environment& env, const FileReader& read) {
+Expected<RestConfig> resolve_source(const ConfigRequest& request, const Environment& env, const FileReader& read) {
   if (request.in_cluster) {
     InClusterSettings s = request.in_cluster_settings;
     if (s.host.empty()) s.host = env.service_host;
@@ -350,6 +417,26 @@ Expected<RestConfig> resolve_config(const ConfigRequest& request, const Environm
   }
   return Error{ErrorKind::Config,
                "no cluster configuration: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run in a pod"};
+}
+
+}  // namespace
+
+Expected<RestConfig> resolve_config(const ConfigRequest& request, const Environment& env, const FileReader& read) {
+  auto config = resolve_source(request, env, read);
+  if (!config) return config;
+  // --as and --as-group win over the kubeconfig's as and as-groups, as in kubectl.
+  if (!request.impersonate_user.empty()) {
+    config->impersonate_user = request.impersonate_user;
+    config->impersonate_uid.clear();
+    config->impersonate_groups.clear();
+  }
+  if (!request.impersonate_groups.empty()) {
+    if (config->impersonate_user.empty()) {
+      return Error{ErrorKind::Config, "--as-group needs --as (or the kubeconfig's as): a group alone names no user"};
+    }
+    config->impersonate_groups = request.impersonate_groups;
+  }
+  return config;
 }
 
 }  // namespace kg::cluster

@@ -13,6 +13,19 @@
 
 namespace kg::cluster {
 
+// A kubeconfig user's `exec` entry: a credential plugin (kubelogin, aws eks
+// get-token, gke-gcloud-auth-plugin, ...) run to obtain a token or a client
+// certificate, as client-go runs it (client.authentication.k8s.io v1, v1beta1).
+struct ExecConfig {
+  std::string api_version;  // client.authentication.k8s.io/v1 or /v1beta1
+  std::string command;      // resolved against the kubeconfig's directory when it names a relative path
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::string install_hint;
+  bool provide_cluster_info = false;
+  std::string interactive_mode;  // Never, IfAvailable, Always ("" before v1)
+};
+
 // Everything needed to connect. Holds secrets: never print it whole.
 struct RestConfig {
   std::string server;           // "https://host:port[/prefix]", no trailing slash
@@ -20,9 +33,17 @@ struct RestConfig {
   std::string token;            // bearer token, "" when none
   std::string client_cert_pem;  // "" when none
   std::string client_key_pem;
-  std::string name_space;          // the context's namespace, "" when it sets none
-  std::string context;             // context name, or "in-cluster"
-  std::string source;              // the file the settings came from
+  std::string token_file;                 // tokenFile: read again on every connection (rotated tokens), "" when none
+  std::optional<ExecConfig> exec;         // credentials from a plugin, fetched on connect and again when they expire
+  std::string tls_server_name;            // the name the server's certificate must carry, "" for the host
+  bool insecure_skip_tls_verify = false;  // never on unless the kubeconfig says so; a note warns
+  std::string impersonate_user;           // Impersonate-User, "" when none (as / --as)
+  std::string impersonate_uid;
+  std::vector<std::string> impersonate_groups;
+  std::vector<std::pair<std::string, std::string>> impersonate_extra;  // Impersonate-Extra-<key>
+  std::string name_space;                                              // the context's namespace, "" when it sets none
+  std::string context;                                                 // context name, or "in-cluster"
+  std::string source;                                                  // the file the settings came from
   std::vector<std::string> notes;  // things the user should know (e.g. ignored KUBECONFIG entries)
 };
 
@@ -61,6 +82,8 @@ struct ConfigRequest {
   std::string context;      // --context
   bool in_cluster = false;  // --in-cluster: use the service-account mount only
   InClusterSettings in_cluster_settings;
+  std::string impersonate_user;                 // --as: wins over the kubeconfig's `as`
+  std::vector<std::string> impersonate_groups;  // --as-group
 };
 
 // kubectl's order: --kubeconfig, then the FIRST file of $KUBECONFIG (files

@@ -15,7 +15,7 @@
 #include "cluster/resources.h"
 #include "k8s/object.h"
 #include "k8s/owner_reference.h"
-#include "report/json_writer.h"
+#include "util/json_writer.h"
 
 namespace kg::cluster {
 namespace {
@@ -103,7 +103,7 @@ Expected<std::string> save_evidence(ApiClient& client, const QuarantineRequest& 
   std::string file = fmt::format("{}/kubeguard-evidence-{}-{}-{}.json", request.evidence_dir,
                                  file_safe(request.name_space), file_safe(request.pod), file_safe(request.time));
   std::ostringstream json;
-  report::JsonWriter out(json, false);
+  util::JsonWriter out(json, false);
   out.begin_object()
       .field("kind", "KubeguardQuarantineEvidence")
       .field("time", std::string_view(request.time))
@@ -140,7 +140,7 @@ void print_write(std::ostream& out, std::string_view server, const PlannedWrite&
 
 std::string quarantine_policy_json(std::string_view name_space) {
   std::ostringstream json;
-  report::JsonWriter out(json, false);
+  util::JsonWriter out(json, false);
   out.begin_object().field("apiVersion", "networking.k8s.io/v1").field("kind", "NetworkPolicy");
   out.key("metadata").begin_object().field("name", kQuarantinePolicy).field("namespace", name_space);
   out.key("labels").begin_object().field("app.kubernetes.io/managed-by", "kubeguard").end_object().end_object();
@@ -158,7 +158,7 @@ std::string quarantine_patch_json(const doc::Node& pod, std::string_view reason,
   const doc::Node* labels = pod.find({"metadata", "labels"});
   std::ostringstream removed;
   {
-    report::JsonWriter record(removed, false);
+    util::JsonWriter record(removed, false);
     record.begin_object();
     if (labels != nullptr && labels->is_mapping()) {
       for (const auto& e : labels->entries()) {
@@ -168,7 +168,7 @@ std::string quarantine_patch_json(const doc::Node& pod, std::string_view reason,
     record.end_object();
   }
   std::ostringstream json;
-  report::JsonWriter out(json, false);
+  util::JsonWriter out(json, false);
   out.begin_object().key("metadata").begin_object();
   out.key("labels").begin_object();
   if (labels != nullptr && labels->is_mapping()) {
@@ -188,7 +188,7 @@ std::string quarantine_patch_json(const doc::Node& pod, std::string_view reason,
 
 std::string release_patch_json(std::string_view time) {
   std::ostringstream json;
-  report::JsonWriter out(json, false);
+  util::JsonWriter out(json, false);
   out.begin_object().key("metadata").begin_object();
   out.key("labels").begin_object().key(kQuarantineLabel).null().end_object();
   out.key("annotations").begin_object().field(kReleasedAnnotation, time).end_object();

@@ -1,42 +1,33 @@
 #include "cluster/resources.h"
 
-#include <array>
+#include <vector>
 
 #include <fmt/format.h>
+
+#include "k8s/kinds.h"
 
 namespace kg::cluster {
 namespace {
 
-// Namespaces first, so namespace facts exist before the workloads in them;
-// the inventory rules run at the end anyway, but reports read in this order.
-constexpr std::array kResources = {
-    Resource{"v1", "Namespace", "namespaces", false},
-    Resource{"v1", "Pod", "pods", true},
-    Resource{"v1", "ReplicationController", "replicationcontrollers", true},
-    Resource{"apps/v1", "Deployment", "deployments", true},
-    Resource{"apps/v1", "StatefulSet", "statefulsets", true},
-    Resource{"apps/v1", "DaemonSet", "daemonsets", true},
-    Resource{"apps/v1", "ReplicaSet", "replicasets", true},
-    Resource{"batch/v1", "Job", "jobs", true},
-    Resource{"batch/v1", "CronJob", "cronjobs", true},
-    Resource{"v1", "ServiceAccount", "serviceaccounts", true},
-    Resource{"v1", "Service", "services", true},
-    Resource{"networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", true},
-    Resource{"rbac.authorization.k8s.io/v1", "Role", "roles", true},
-    Resource{"rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", true},
-    Resource{"rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false},
-    Resource{"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", false},
-    Resource{"admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", false},
-    Resource{"admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations",
-             false},
-};
+// The rows of the table of kinds a cluster scan lists, in the table's order
+// (namespaces first). Built once, never changed.
+const std::vector<Resource>& listed() {
+  static const std::vector<Resource> resources = [] {
+    std::vector<Resource> out;
+    for (const auto& k : k8s::kinds()) {
+      if (k.read_by(k8s::kClusterScan)) out.push_back(Resource{k.api_version, k.kind, k.resource, k.namespaced});
+    }
+    return out;
+  }();
+  return resources;
+}
 
 }  // namespace
 
-std::span<const Resource> scan_resources() { return kResources; }
+std::span<const Resource> scan_resources() { return listed(); }
 
 const Resource* find_resource(std::string_view name) {
-  for (const auto& r : kResources) {
+  for (const auto& r : listed()) {
     if (r.plural == name || r.kind == name) return &r;
   }
   return nullptr;

@@ -22,6 +22,7 @@ class JsonParser {
   }
 
   LoadError take_error() { return std::move(error_); }
+  size_t offset() const { return pos_; }
 
  private:
   Mark mark() const { return Mark{line_, static_cast<uint32_t>(pos_ - line_start_) + 1}; }
@@ -271,20 +272,29 @@ class JsonParser {
 
 }  // namespace
 
-void parse_json_stream(std::string_view text, std::string_view file, const DocumentSink& on_document,
-                       const ErrorSink& on_error, const LoadLimits& limits) {
+JsonStreamEnd parse_json_values(std::string_view text, std::string_view file, uint32_t first_index,
+                                const DocumentSink& on_document, const LoadLimits& limits) {
   JsonParser parser(text, file, limits);
-  uint32_t index = 0;
+  JsonStreamEnd end;
   while (!parser.at_end()) {
     Node root;
     if (!parser.parse_document(root)) {
-      // After a syntax error the stream position is unknown; stop this file.
-      on_error(parser.take_error());
-      return;
+      end.failed = true;
+      end.error = parser.take_error();
+      return end;
     }
-    uint32_t this_index = index++;
+    end.end = parser.offset();
+    uint32_t this_index = first_index + end.values++;
     if (!root.is_null()) on_document(Document{std::string(file), this_index, std::move(root)});
   }
+  return end;
+}
+
+void parse_json_stream(std::string_view text, std::string_view file, const DocumentSink& on_document,
+                       const ErrorSink& on_error, const LoadLimits& limits) {
+  // After a syntax error the stream position is unknown; the rest of the file is not read.
+  JsonStreamEnd end = parse_json_values(text, file, 0, on_document, limits);
+  if (end.failed) on_error(std::move(end.error));
 }
 
 }  // namespace kg::doc

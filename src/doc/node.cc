@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
+
+#include "doc/yaml_scalar.h"
 
 namespace kg::doc {
 
@@ -42,37 +45,21 @@ std::optional<std::string_view> Node::as_string() const {
 
 std::optional<bool> Node::as_bool() const {
   if (kind_ != NodeKind::Scalar || type_ != ScalarType::Bool) return std::nullopt;
-  char c = value_.empty() ? 'f' : value_[0];
-  return c == 't' || c == 'T' || c == 'y' || c == 'Y' || ((c == 'o' || c == 'O') && value_.size() == 2);
+  // Loaders write "true" or "false" (YAML spellings are resolved on load).
+  return value_ == "true";
 }
 
 std::optional<int64_t> Node::as_int() const {
   if (kind_ != NodeKind::Scalar) return std::nullopt;
   if (type_ != ScalarType::Int && type_ != ScalarType::Float) return std::nullopt;
-  std::string_view s = value_;
-  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  // Loaders write integers in decimal (YAML's other bases are resolved on load).
   int64_t v = 0;
-  int base = 10;
-  bool negative = false;
-  if (!s.empty() && s[0] == '-') {
-    negative = true;
-    s.remove_prefix(1);
-  }
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    s.remove_prefix(2);
-  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) {
-    base = 8;
-    s.remove_prefix(2);
-  }
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (ec != std::errc()) return std::nullopt;
-  if (ptr != s.data() + s.size()) {
-    // A float such as 1000.0 or 1e3 still names a whole number.
-    double d = std::strtod(value_.c_str(), nullptr);
-    return static_cast<int64_t>(d);
-  }
-  return negative ? -v : v;
+  auto [ptr, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), v);
+  if (ec == std::errc() && ptr == value_.data() + value_.size()) return v;
+  // A float such as 1000.0 or 1e3 still names a whole number.
+  double d = std::strtod(value_.c_str(), nullptr);
+  if (!std::isfinite(d) || std::fabs(d) >= 9.2e18) return std::nullopt;
+  return static_cast<int64_t>(d);
 }
 
 const Node* Node::get(std::string_view key) const {
@@ -112,64 +99,19 @@ Node& Node::set(std::string key, Mark key_mark, Node value) {
   return entries_.back().value;
 }
 
-namespace {
-
-bool is_any_of(std::string_view s, std::initializer_list<std::string_view> options) {
-  return std::find(options.begin(), options.end(), s) != options.end();
-}
-
-bool looks_numeric(std::string_view s, bool& is_float) {
-  is_float = false;
-  if (s.empty()) return false;
-  size_t i = 0;
-  if (s[0] == '+' || s[0] == '-') i = 1;
-  if (i >= s.size()) return false;
-  if (s.size() - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
-    for (size_t j = i + 2; j < s.size(); ++j) {
-      if (!std::isxdigit(static_cast<unsigned char>(s[j]))) return false;
-    }
-    return true;
-  }
-  if (is_any_of(s.substr(i), {".inf", ".Inf", ".INF"})) {
-    is_float = true;
-    return true;
-  }
-  bool digits = false;
-  bool dot = false;
-  bool exp = false;
-  for (size_t j = i; j < s.size(); ++j) {
-    char c = s[j];
-    if (c >= '0' && c <= '9') {
-      digits = true;
-    } else if (c == '_' && digits) {
-      // YAML 1.1 allows digit separators.
-    } else if (c == '.' && !dot && !exp) {
-      dot = true;
-    } else if ((c == 'e' || c == 'E') && digits && !exp) {
-      exp = true;
-      if (j + 1 < s.size() && (s[j + 1] == '+' || s[j + 1] == '-')) ++j;
-      if (j + 1 >= s.size()) return false;
-    } else {
-      return false;
-    }
-  }
-  is_float = dot || exp;
-  return digits;
-}
-
-}  // namespace
-
 ScalarType resolve_plain_scalar(std::string_view text) {
-  if (text.empty() || text == "~" || is_any_of(text, {"null", "Null", "NULL"})) return ScalarType::Null;
-  if (is_any_of(text, {"true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No",
-                       "NO",   "on",   "On",   "ON",    "off",   "Off",   "OFF", "y",   "Y",   "n",  "N"})) {
-    // go-yaml v2 (what sigs.k8s.io/yaml uses) treats y/n as strings; keep that.
-    if (text.size() == 1) return ScalarType::String;
-    return ScalarType::Bool;
+  GoScalar value;
+  if (resolve_go_scalar("", text, true, value)) return ScalarType::String;
+  switch (value.kind) {
+    case GoScalar::Kind::Null: return ScalarType::Null;
+    case GoScalar::Kind::Bool: return ScalarType::Bool;
+    case GoScalar::Kind::Int: return ScalarType::Int;
+    case GoScalar::Kind::Uint: return ScalarType::Float;
+    case GoScalar::Kind::Float:
+      if (!std::isfinite(value.real)) return ScalarType::Invalid;
+      return json_number_is_int(go_json_float(value.real)) ? ScalarType::Int : ScalarType::Float;
+    case GoScalar::Kind::String: return ScalarType::String;
   }
-  if (text == ".nan" || text == ".NaN" || text == ".NAN") return ScalarType::Float;
-  bool is_float = false;
-  if (looks_numeric(text, is_float)) return is_float ? ScalarType::Float : ScalarType::Int;
   return ScalarType::String;
 }
 

@@ -19,8 +19,13 @@ struct Mark {
 
 enum class NodeKind : uint8_t { Null, Scalar, Sequence, Mapping };
 
-// How a scalar resolves under the YAML 1.1 core rules that kubectl applies.
-enum class ScalarType : uint8_t { String, Bool, Int, Float, Null };
+// What a scalar is once kubectl has read it (docs/YAML.md): YAML 1.1 as
+// go-yaml v2 resolves it, then a trip through JSON. Bool text is "true" or
+// "false", Int text is decimal, Float text is encoding/json's. Invalid marks
+// a value JSON cannot carry (NaN, an infinity): kubectl rejects a document
+// that still holds one when it is complete. On a mapping, Invalid marks a
+// key JSON cannot carry (null, an integer beyond int64).
+enum class ScalarType : uint8_t { String, Bool, Int, Float, Null, Invalid };
 
 class Node;
 
@@ -41,6 +46,9 @@ class Node {
   bool is_sequence() const { return kind_ == NodeKind::Sequence; }
   bool is_mapping() const { return kind_ == NodeKind::Mapping; }
   ScalarType scalar_type() const { return type_; }
+  // A mapping with a key JSON cannot carry (see ScalarType::Invalid).
+  bool has_invalid_key() const { return kind_ == NodeKind::Mapping && type_ == ScalarType::Invalid; }
+  void mark_invalid_key() { type_ = ScalarType::Invalid; }
 
   // Scalar text as written (after YAML unescaping); empty for non-scalars.
   std::string_view str() const { return value_; }
@@ -78,7 +86,7 @@ struct Entry {
   Node value;
 };
 
-// Resolves a plain (unquoted) scalar the way YAML 1.1 / go-yaml does for kubectl.
+// The type a plain (unquoted, untagged) scalar takes in kubectl's reading.
 ScalarType resolve_plain_scalar(std::string_view text);
 
 }  // namespace kg::doc

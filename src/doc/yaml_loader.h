@@ -11,8 +11,8 @@
 namespace kg::doc {
 
 // Parses one chunk of YAML text whose first line is line `first_line` of `file`.
-// Emits every document in the chunk; on a syntax error emits one error and
-// drops the rest of the chunk. `next_index` numbers the documents of the file.
+// Emits the first document of the chunk (kubectl reads no other), or one
+// error. `next_index` numbers the documents of the file.
 void parse_yaml_chunk(std::string_view text, std::string_view file, uint32_t first_line, uint32_t& next_index,
                       const DocumentSink& on_document, const ErrorSink& on_error, const LoadLimits& limits = {});
 
@@ -21,8 +21,17 @@ void parse_yaml_chunk(std::string_view text, std::string_view file, uint32_t fir
 void load_yaml_stream(std::FILE* in, std::string_view file, const DocumentSink& on_document, const ErrorSink& on_error,
                       const LoadLimits& limits = {});
 
-// True when the line is a kubectl document separator: "---" followed by
-// nothing but blanks or a comment.
+// A line that starts with "---" ends a document for kubectl. Followed by
+// nothing but blanks or a comment it is a separator; followed by anything
+// else kubectl rejects it (Invalid).
+enum class SeparatorKind : uint8_t { None, Separator, Invalid };
+SeparatorKind separator_kind(std::string_view line);
 bool is_document_separator(std::string_view line);
+
+// The chunk before a separator line: parsed, or reported as an error at the
+// separator when the separator is invalid.
+void end_chunk(std::string_view chunk, std::string_view separator, std::string_view file, uint32_t first_line,
+               uint32_t separator_line, uint32_t& next_index, const DocumentSink& on_document,
+               const ErrorSink& on_error, const LoadLimits& limits);
 
 }  // namespace kg::doc

@@ -1,6 +1,7 @@
 #include "engine/config.h"
 
 #include <fnmatch.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "doc/source.h"
+#include "engine/suggest.h"
+#include "util/file.h"
 
 namespace kg::engine {
 namespace fs = std::filesystem;
@@ -68,14 +71,16 @@ class ConfigReader {
 
   std::string rule_id(std::string_view key, const doc::Node& at, std::string_view field) {
     if (const rules::RuleEntry* r = catalog_.find(key)) return std::string(r->meta->id);
-    error(at.mark(), fmt::format("{}: unknown rule '{}' (see `kubeguard rules`)", field, key));
+    error(at.mark(),
+          fmt::format("{}: unknown rule '{}'{} (see `kubeguard rules`)", field, key, did_you_mean_rule(key, catalog_)));
     return {};
   }
 
   std::optional<rules::Severity> severity(const doc::Node& value, std::string_view field) {
     auto s = rules::parse_severity(value.str());
     if (!s)
-      error(value.mark(), fmt::format("{}: '{}' is not one of critical, high, medium, low, info", field, value.str()));
+      error(value.mark(), fmt::format("{}: '{}' is not one of critical, high, medium, low, info{}", field, value.str(),
+                                      field == "failOn" ? ", none" : ""));
     return s;
   }
 
@@ -133,7 +138,11 @@ class ConfigReader {
   void read_entry(const doc::Entry& e) {
     Config& c = result_.config;
     if (e.key == "failOn") {
-      if (auto s = severity(e.value, e.key)) c.fail_on = *s;
+      // `none` as on the command line (--fail-on none), in any case.
+      std::string value(e.value.str());
+      for (auto& ch : value) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (e.value.is_scalar() && value == "none") c.fail_never = true;
+      else if (auto s = severity(e.value, e.key)) c.fail_on = *s;
     } else if (e.key == "disabledRules") {
       for (const auto& item : e.value.items()) {
         auto id = rule_id(item.str(), item, e.key);
@@ -168,15 +177,33 @@ class ConfigReader {
       auto parsed = k8s::parse_webhook_approvals(e.value, e.key);
       for (auto& err : parsed.errors) error(err.mark, std::move(err.message));
       c.settings.approved_webhooks = std::move(parsed.approvals);
+    } else if (e.key == "imagePolicies") {
+      c.image_policies.policies = supply::parse_image_policies(e.value, base_dir(), sink());
+    } else if (e.key == "registryAuth") {
+      c.image_policies.auth = supply::parse_registry_auth(e.value, base_dir(), sink());
     } else if (e.key == "admission") {
       if (!e.value.is_mapping() && !e.value.is_null()) error(e.value.mark(), "admission: expected a mapping");
       else c.admission = e.value;
+    } else if (e.key == "audit") {
+      if (!e.value.is_mapping() && !e.value.is_null()) error(e.value.mark(), "audit: expected a mapping");
+      else c.audit = e.value;
     } else {
-      error(e.key_mark, fmt::format("unknown field '{}' (known: failOn, disabledRules, severityOverrides, "
-                                    "excludedNamespaces, excludedPaths, trustedRegistries, pss, "
-                                    "approvedSidecars, approvedWebhooks, admission)",
-                                    e.key));
+      error(e.key_mark,
+            fmt::format("unknown field '{}' (known: failOn, disabledRules, severityOverrides, "
+                        "excludedNamespaces, excludedPaths, trustedRegistries, pss, "
+                        "approvedSidecars, approvedWebhooks, admission, audit, imagePolicies, registryAuth)",
+                        e.key));
     }
+  }
+
+  // Files named in the configuration are relative to its directory.
+  std::string base_dir() const {
+    if (file_.empty() || file_ == "-") return {};
+    return fs::path(std::string(file_)).parent_path().string();
+  }
+
+  supply::PolicyErrorSink sink() {
+    return [this](doc::Mark mark, std::string message) { error(mark, std::move(message)); };
   }
 
   std::string_view file_;
@@ -205,15 +232,23 @@ ConfigResult parse_config(std::string_view text, std::string_view file, const ru
 }
 
 ConfigResult load_config_file(const std::string& path, const rules::Catalog& catalog) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // A regular file of reasonable size only: --config /dev/zero or a FIFO must not hang.
+  constexpr uint64_t kMaxConfigBytes = uint64_t{4} << 20;
+  util::OpenedFile opened = util::open_regular_file(path, kMaxConfigBytes);
+  if (opened.fd < 0) {
     ConfigResult result;
-    result.errors.push_back(doc::LoadError{doc::ErrorCode::Config, path, {}, "cannot open configuration file"});
+    result.errors.push_back(
+        doc::LoadError{doc::ErrorCode::Config, path, {}, "cannot read configuration file: " + opened.error});
     return result;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), path, catalog);
+  std::string text;
+  char buffer[65536];
+  ssize_t n = 0;
+  while ((n = ::read(opened.fd, buffer, sizeof buffer)) > 0 && text.size() <= kMaxConfigBytes) {
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(opened.fd);
+  return parse_config(text, path, catalog);
 }
 
 std::string find_config_upward(const std::string& start) {

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "doc/source.h"
+#include "engine/session.h"
+#include "engine/suggest.h"
 #include "engine/suppression.h"
 #include "k8s/pod_spec.h"
 
@@ -18,64 +20,6 @@ size_t Summary::findings() const {
   size_t total = 0;
   for (size_t n : by_severity) total += n;
   return total;
-}
-
-void evaluate_object(const k8s::Object& object, const rules::Catalog& catalog, const Config& config,
-                     std::vector<rules::Finding>& out, k8s::Inventory* inventory) {
-  std::optional<k8s::PodSpecView> pod = k8s::pod_spec_of(object, config.settings.sidecar_profiles);
-  const k8s::PodSpecView* pod_ptr = pod ? &*pod : nullptr;
-  IgnoreList ignore = ignore_list_of(object, pod_ptr);
-  rules::ObjectContext ctx{object, pod_ptr, config.settings};
-  for (const auto& rule : catalog.rules()) {
-    if (!config.rule_enabled(rule.meta->id)) continue;
-    rules::Emitter emitter(*rule.meta, object, out);
-    size_t first = out.size();
-    if (rule.scope == rules::RuleScope::PodSpec && pod_ptr != nullptr) {
-      rule.pod(ctx, emitter);
-    } else if (rule.scope == rules::RuleScope::Object) {
-      const auto& kinds = rule.meta->kinds;
-      if (std::find(kinds.begin(), kinds.end(), object.ref.kind) != kinds.end()) rule.object(ctx, emitter);
-    }
-    for (size_t i = first; i < out.size(); ++i) apply_policy(out[i], *rule.meta, ignore, config);
-  }
-  if (inventory != nullptr) {
-    k8s::Origin origin;
-    origin.ref = object.ref;
-    origin.file = std::string(object.file);
-    origin.mark = object.root->mark();
-    origin.path = object.path_prefix.empty() ? std::string("metadata") : object.path_prefix + "metadata";
-    origin.ignored_rules = ignore.rules;
-    origin.ignore_reason = ignore.reason;
-    k8s::collect_facts(object, pod_ptr, std::move(origin), *inventory);
-  }
-}
-
-void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
-                        const FindingSink& sink) {
-  rbac::Objects rbac_objects = inventory.rbac;
-  rbac_objects.issues.clear();
-  rbac::Policy rbac_policy = rbac::Policy::build(std::move(rbac_objects), "default");
-  rules::InventoryContext ctx{inventory, config.settings, rbac_policy};
-  std::vector<rules::Finding> findings;
-  for (const auto& rule : catalog.rules()) {
-    if (rule.scope != rules::RuleScope::Inventory || !config.rule_enabled(rule.meta->id)) continue;
-    // One rule's findings at a time: they go to the sink before the next rule runs.
-    findings.clear();
-    rules::InventoryEmitter emitter(*rule.meta, findings);
-    rule.inventory(ctx, emitter);
-    for (size_t i = 0; i < findings.size(); ++i) {
-      const k8s::Origin& origin = *emitter.origins()[i];
-      IgnoreList ignore{origin.ignored_rules, origin.ignore_reason};
-      apply_policy(findings[i], *rule.meta, ignore, config);
-    }
-    if (!findings.empty()) sink(findings);
-  }
-}
-
-void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
-                        std::vector<rules::Finding>& out) {
-  evaluate_inventory(inventory, catalog, config,
-                     [&](std::span<const rules::Finding> batch) { out.insert(out.end(), batch.begin(), batch.end()); });
 }
 
 std::vector<std::string> inactive_rule_notices(const rules::Catalog& catalog, const Config& config) {
@@ -107,40 +51,64 @@ struct FileResult {
   const FindingSink* stream = nullptr;
   std::vector<rules::Finding> findings;
   std::vector<doc::LoadError> errors;
-  k8s::Inventory inventory;
+  std::vector<std::string> notices;
+  rules::Inventory inventory;
   size_t documents = 0;
   size_t objects = 0;
   size_t skipped = 0;
 };
 
-bool any_inventory_rule(const rules::Catalog& catalog, const Config& config) {
-  return std::any_of(catalog.rules().begin(), catalog.rules().end(), [&](const rules::RuleEntry& rule) {
-    return rule.scope == rules::RuleScope::Inventory && config.rule_enabled(rule.meta->id);
-  });
+// A kubeguard.io/ignore annotation (on the object or its pod template) naming
+// a rule the catalog does not know suppresses nothing: say so, with the
+// closest names, rather than let a typo pass.
+void note_unknown_ignored_rules(const k8s::Object& object, const rules::Catalog& catalog,
+                                std::vector<std::string>& notices) {
+  const doc::Node* template_annotations = object.root->find({"spec", "template", "metadata", "annotations"});
+  for (const doc::Node* annotations : {object.annotations(), template_annotations}) {
+    if (annotations == nullptr || !annotations->is_mapping()) continue;
+    const doc::Node* value = annotations->get(kIgnoreAnnotation);
+    if (value == nullptr || !value->is_scalar()) continue;
+    std::string_view text = value->str();
+    while (!text.empty()) {
+      size_t comma = text.find(',');
+      std::string_view id = text.substr(0, comma);
+      while (!id.empty() && (id.front() == ' ' || id.front() == '\t')) id.remove_prefix(1);
+      while (!id.empty() && (id.back() == ' ' || id.back() == '\t')) id.remove_suffix(1);
+      if (!id.empty() && id != "*" && id != "all" && catalog.find(id) == nullptr) {
+        std::string where =
+            object.file.empty() ? std::string() : fmt::format("{}:{}: ", object.file, value->mark().line);
+        notices.push_back(fmt::format("{}{}: {} names unknown rule '{}'{}; it suppresses nothing", where,
+                                      object.ref.display(), kIgnoreAnnotation, id, did_you_mean_rule(id, catalog)));
+      }
+      if (comma == std::string_view::npos) break;
+      text.remove_prefix(comma + 1);
+    }
+  }
 }
 
-// `keep_facts`: collect what the cross-object rules need (the only memory
-// that grows with the input); false when no such rule is enabled.
-void scan_file(const std::string& path, const rules::Catalog& catalog, const Config& config, bool keep_facts,
+// The file's own session keeps what the cross-object rules need (the only
+// memory that grows with the input) when such a rule is enabled; the facts
+// go back with the file's results.
+void scan_file(const std::string& path, const rules::Catalog& catalog, const RuleIndex& index, const Config& config,
                FileResult& result) {
-  k8s::Inventory* inventory = keep_facts ? &result.inventory : nullptr;
+  Session session(index, config);
+  const ObjectVisitor notes = [&](const k8s::Object& object, const k8s::PodSpecView*) {
+    note_unknown_ignored_rules(object, catalog, result.notices);
+  };
   doc::load_input(
       path,
       [&](doc::Document&& document) {
         ++result.documents;
-        k8s::Extraction extraction;
-        k8s::extract_objects(document, extraction);
-        result.skipped += extraction.skipped_documents;
-        for (const auto& object : extraction.objects) {
-          ++result.objects;
-          evaluate_object(object, catalog, config, result.findings, inventory);
-        }
+        DocumentCounts counts = session.add(document, result.findings, result.errors, notes);
+        result.objects += counts.objects;
+        result.skipped += counts.skipped_documents;
         if (result.stream != nullptr && !result.findings.empty()) {
           (*result.stream)(result.findings);
           result.findings.clear();
         }
       },
       [&](doc::LoadError&& error) { result.errors.push_back(std::move(error)); });
+  result.inventory = session.take_facts();
 }
 
 unsigned thread_count(unsigned requested, size_t files) {
@@ -157,7 +125,7 @@ unsigned thread_count(unsigned requested, size_t files) {
 // at most `window` files ahead of the consumer, so memory holds a bounded
 // number of file results however many files there are.
 void scan_in_parallel(const std::vector<std::string>& files, unsigned threads, const rules::Catalog& catalog,
-                      const Config& config, bool keep_facts, const std::function<void(FileResult&&)>& consume) {
+                      const RuleIndex& index, const Config& config, const std::function<void(FileResult&&)>& consume) {
   const size_t window = size_t{4} * threads;
   std::vector<FileResult> slots(window);
   std::vector<char> done(window, 0);
@@ -176,7 +144,7 @@ void scan_in_parallel(const std::vector<std::string>& files, unsigned threads, c
         i = next++;
       }
       FileResult r;
-      scan_file(files[i], catalog, config, keep_facts, r);
+      scan_file(files[i], catalog, index, config, r);
       bool wanted = false;
       {
         std::lock_guard lock(mutex);
@@ -206,6 +174,22 @@ void scan_in_parallel(const std::vector<std::string>& files, unsigned threads, c
   for (auto& t : pool) t.join();
 }
 
+// A file found in a directory named on the command line, relative to that
+// directory: what excludedPaths patterns such as "vendor/*" mean (`scan .`
+// gives "./vendor/a.yaml", `scan repo` gives "repo/vendor/a.yaml").
+std::string relative_to_input(const std::string& file, const std::vector<std::string>& inputs) {
+  for (const auto& input : inputs) {
+    if (input.empty() || input == "-" || input == file || !file.starts_with(input)) continue;
+    std::string_view rest = std::string_view(file).substr(input.size());
+    if (input.back() != '/') {
+      if (rest.empty() || rest.front() != '/') continue;
+      rest.remove_prefix(1);
+    }
+    return std::string(rest);
+  }
+  return file;
+}
+
 }  // namespace
 
 ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config) {
@@ -225,7 +209,7 @@ ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const
   result.errors = std::move(inputs.errors);
   std::vector<std::string> files;
   for (auto& f : inputs.files) {
-    if (f != "-" && config.path_excluded(f)) {
+    if (f != "-" && (config.path_excluded(f) || config.path_excluded(relative_to_input(f, request.inputs)))) {
       ++result.summary.excluded_files;
       continue;
     }
@@ -242,17 +226,27 @@ ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const
     if (!batch.empty()) sink(batch);
   };
 
-  k8s::Inventory inventory;
+  ScanProgress progress{0, files.size(), 0};
+  auto report_progress = [&] {
+    if (!request.progress) return;
+    progress.findings = summary.findings();
+    request.progress(progress);
+  };
+  report_progress();
+
+  Session session(catalog, config);
   auto consume = [&](FileResult&& r) {
     summary.documents += r.documents;
     summary.objects += r.objects;
     summary.skipped_documents += r.skipped;
     deliver(r.findings);
     std::move(r.errors.begin(), r.errors.end(), std::back_inserter(result.errors));
-    inventory.merge(std::move(r.inventory));
+    std::move(r.notices.begin(), r.notices.end(), std::back_inserter(result.notices));
+    session.add_facts(std::move(r.inventory));
+    ++progress.files_done;
+    report_progress();
   };
 
-  const bool keep_facts = any_inventory_rule(catalog, config);
   unsigned threads = thread_count(request.threads, files.size());
   if (threads <= 1) {
     // One core: no hand-off at all. A worker beside a waiting consumer would
@@ -262,14 +256,14 @@ ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const
     for (const auto& file : files) {
       FileResult r;
       r.stream = &stream;
-      scan_file(file, catalog, config, keep_facts, r);
+      scan_file(file, catalog, session.index(), config, r);
       consume(std::move(r));
     }
   } else {
-    scan_in_parallel(files, threads, catalog, config, keep_facts, consume);
+    scan_in_parallel(files, threads, catalog, session.index(), config, consume);
   }
 
-  evaluate_inventory(inventory, catalog, config, deliver);
+  session.finish(deliver);
   summary.errors = result.errors.size();
   return result;
 }

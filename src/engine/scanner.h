@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "engine/config.h"
-#include "k8s/inventory.h"
 #include "rules/catalog.h"
 #include "rules/finding.h"
+#include "rules/inventory.h"
 
 namespace kg::engine {
 
@@ -35,19 +35,24 @@ struct ScanResult {
   Summary summary;
 };
 
-// Everything the engine needs about one object; reused by the other fronts
-// (admission, cluster) so the same object gets the same verdict everywhere.
-void evaluate_object(const k8s::Object& object, const rules::Catalog& catalog, const Config& config,
-                     std::vector<rules::Finding>& out, k8s::Inventory* inventory);
-
 void summarize(ScanResult& result);
 
 // One notice per enabled rule that cannot report anything under this configuration.
 std::vector<std::string> inactive_rule_notices(const rules::Catalog& catalog, const Config& config);
 
+// How far a scan is, for a progress line: handed on the calling thread after
+// each file (in input order) and once before the first, with files_done 0.
+struct ScanProgress {
+  size_t files_done = 0;
+  size_t files_total = 0;
+  size_t findings = 0;  // unsuppressed, so far
+};
+
 struct ScanRequest {
   std::vector<std::string> inputs;  // files, directories, "-"
   unsigned threads = 0;             // 0: one per core
+  // Optional: told how far the scan is, for a progress line.
+  std::function<void(const ScanProgress&)> progress = {};
 };
 
 ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config);
@@ -61,13 +66,6 @@ using FindingSink = std::function<void(std::span<const rules::Finding> findings)
 // The result's summary counts them; its findings vector stays empty.
 ScanResult scan(const ScanRequest& request, const rules::Catalog& catalog, const Config& config,
                 const FindingSink& sink);
-
-// Runs the inventory rules once all objects were seen, handing each rule's
-// findings to `sink` as that rule finishes.
-void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
-                        const FindingSink& sink);
-void evaluate_inventory(const k8s::Inventory& inventory, const rules::Catalog& catalog, const Config& config,
-                        std::vector<rules::Finding>& out);
 
 // Exit status for CI: 0 below the threshold, 1 findings at or above it, 2 errors.
 int exit_code(const ScanResult& result, rules::Severity fail_on);

@@ -1,5 +1,7 @@
 #include "engine/suppression.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace kg::engine {
@@ -20,11 +22,17 @@ void split_ids(std::string_view text, std::vector<std::string>& out) {
 
 }  // namespace
 
+// Called for every finding, so a long list is searched, not walked: the
+// annotation is written by whoever writes the object, and may list thousands
+// of entries. ignore_list_of() keeps `rules` sorted and unique (and the
+// inventory's copies of it); a short list written by hand is walked.
 bool IgnoreList::covers(const rules::RuleMeta& meta) const {
-  for (const auto& r : rules) {
-    if (r == "*" || r == "all" || r == meta.id || r == meta.slug) return true;
+  if (rules.size() <= 8) {
+    return std::any_of(rules.begin(), rules.end(),
+                       [&](const std::string& r) { return r == "*" || r == "all" || r == meta.id || r == meta.slug; });
   }
-  return false;
+  auto has = [&](std::string_view id) { return std::binary_search(rules.begin(), rules.end(), id, std::less<>()); };
+  return has("*") || has("all") || has(meta.id) || has(meta.slug);
 }
 
 IgnoreList ignore_list_of(const k8s::Object& object, const k8s::PodSpecView* pod) {
@@ -35,6 +43,8 @@ IgnoreList ignore_list_of(const k8s::Object& object, const k8s::PodSpecView* pod
     split_ids(pod->pod_annotation(kIgnoreAnnotation), list.rules);
     if (list.reason.empty()) list.reason = std::string(pod->pod_annotation(kIgnoreReasonAnnotation));
   }
+  std::sort(list.rules.begin(), list.rules.end());
+  list.rules.erase(std::unique(list.rules.begin(), list.rules.end()), list.rules.end());
   return list;
 }
 

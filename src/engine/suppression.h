@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "engine/config.h"
-#include "k8s/inventory.h"
 #include "k8s/object.h"
 #include "k8s/pod_spec.h"
 #include "rules/catalog.h"
 #include "rules/finding.h"
+#include "rules/inventory.h"
 
 namespace kg::engine {
 

@@ -33,9 +33,22 @@ bool valid_path(std::string_view path) {
   }
 }
 
+bool lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+// The OCI image-spec digest grammar (descriptor.md): algorithm ":" encoded,
+// algorithm = component (separator component)*, component = [a-z0-9]+,
+// separator = [+._-]; for the registered algorithms the encoded part is
+// lower-case hex of the hash's exact length (sha256: 64, sha512: 128).
+// Runtimes refuse any other algorithm (go-digest's ErrDigestUnsupported),
+// so "sha256:abc", "SHA256:..." or "md5:..." pin nothing.
 bool valid_digest(std::string_view digest) {
   size_t colon = digest.find(':');
-  return colon != std::string_view::npos && colon > 0 && colon + 1 < digest.size();
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view algorithm = digest.substr(0, colon);
+  std::string_view encoded = digest.substr(colon + 1);
+  size_t length = algorithm == "sha256" ? 64 : algorithm == "sha512" ? 128 : 0;
+  if (length == 0 || encoded.size() != length) return false;
+  return std::all_of(encoded.begin(), encoded.end(), lower_hex);
 }
 
 }  // namespace
@@ -47,7 +60,8 @@ ImageRef parse_image(std::string_view image) {
   if (auto at = rest.find('@'); at != std::string_view::npos) {
     ref.digest = std::string(rest.substr(at + 1));
     rest = rest.substr(0, at);
-    ref.valid = ref.valid && valid_digest(ref.digest);
+    ref.digest_valid = valid_digest(ref.digest);
+    ref.valid = ref.valid && ref.digest_valid;
   }
   auto slash = rest.find('/');
   if (slash != std::string_view::npos && looks_like_registry(rest.substr(0, slash))) {

@@ -15,14 +15,18 @@ struct ImageRef {
   bool implicit_registry = false;
   bool implicit_tag = false;  // no tag and no digest: the runtime pulls :latest
   // False when the text is not something a runtime could pull: empty,
-  // whitespace, an empty path component, an empty tag or digest, a digest
-  // without "algorithm:", or upper case in the path. The other fields then
+  // whitespace, an empty path component, an empty tag, a malformed digest
+  // (see digest_valid), or upper case in the path. The other fields then
   // hold a best effort.
   bool valid = true;
+  // The digest follows the OCI grammar: sha256 with exactly 64 or sha512
+  // with exactly 128 lower-case hex digits. False when there is no digest.
+  bool digest_valid = false;
 
   // registry + "/" + path, e.g. "docker.io/library/nginx".
   std::string repository() const { return registry + "/" + path; }
-  bool pinned() const { return !digest.empty(); }
+  // Pinned only by a well-formed digest: "@sha256:abc" pins nothing.
+  bool pinned() const { return digest_valid; }
   // The tag written is latest, or none is and the runtime pulls latest.
   // "app:latest@sha256:..." is latest() and pinned(): the digest decides the content.
   bool latest() const { return tag == "latest" || implicit_tag; }

@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "doc/source.h"
 #include "k8s/image_ref.h"
+#include "k8s/kinds.h"
 
 namespace kg::k8s {
 
@@ -38,28 +43,53 @@ std::string_view PodSpecView::pod_annotation(std::string_view key) const {
 }
 
 bool is_pod_bearing_kind(std::string_view kind) {
-  return kind == "Pod" || kind == "PodTemplate" || is_workload_kind(kind);
+  const KindInfo* info = find_kind({}, kind);
+  return info != nullptr && info->carries_pod();
 }
 
 bool is_workload_kind(std::string_view kind) {
-  static constexpr std::array kKinds = {
-      std::string_view("Deployment"), std::string_view("StatefulSet"),           std::string_view("DaemonSet"),
-      std::string_view("ReplicaSet"), std::string_view("ReplicationController"), std::string_view("Job"),
-      std::string_view("CronJob")};
-  for (auto k : kKinds) {
-    if (k == kind) return true;
-  }
-  return false;
+  const KindInfo* info = find_kind({}, kind);
+  return info != nullptr && info->owns_pods;
 }
 
 namespace {
 
-// Where each kind keeps its pod template, as a chain of keys.
-std::vector<std::string_view> template_path(std::string_view kind) {
-  if (kind == "Pod") return {};
-  if (kind == "PodTemplate") return {"template"};
-  if (kind == "CronJob") return {"spec", "jobTemplate", "spec", "template"};
-  return {"spec", "template"};
+// Kinds the table does not know (custom resources: Argo Rollouts, OpenShift
+// DeploymentConfigs, Knative Services, ...) are read as workloads when they
+// keep a pod template where the built-in controllers do. Only a template
+// whose spec lists containers counts, so a template of something else (a
+// KubeVirt VirtualMachine's) is left alone.
+constexpr std::array kForeignTemplates = {PodAt::SpecTemplate, PodAt::JobTemplate};
+
+const doc::Node* pod_holder(const doc::Node* root, PodAt at) {
+  const doc::Node* holder = root;
+  for (auto key : pod_template_keys(at)) {
+    holder = holder->get(key);
+    if (holder == nullptr || !holder->is_mapping()) return nullptr;
+  }
+  return holder;
+}
+
+bool lists_containers(const doc::Node* holder) {
+  const doc::Node* spec = holder == nullptr ? nullptr : holder->get("spec");
+  const doc::Node* containers = spec == nullptr || !spec->is_mapping() ? nullptr : spec->get("containers");
+  if (containers == nullptr || !containers->is_sequence() || containers->size() == 0) return false;
+  return std::all_of(containers->items().begin(), containers->items().end(),
+                     [](const doc::Node& c) { return c.is_mapping(); });
+}
+
+// Where the object keeps its pod: from the table, or found at a recognised
+// place for a kind the table does not have; nullopt when it carries none.
+std::optional<PodAt> pod_location(const Object& object) {
+  if (const KindInfo* info = find_kind(object.ref.api_version, object.ref.kind)) {
+    if (!info->carries_pod()) return std::nullopt;
+    return info->pod;
+  }
+  if (object.ref.kind.empty()) return std::nullopt;
+  for (PodAt at : kForeignTemplates) {
+    if (lists_containers(pod_holder(object.root, at))) return at;
+  }
+  return std::nullopt;
 }
 
 void add_containers(PodSpecView& view, ContainerKind kind) {
@@ -93,46 +123,66 @@ std::optional<doc::Node> parse_json_annotation(std::string_view value) {
   return root;
 }
 
+// What a pod's injector annotations say for one profile, read once per pod:
+// every container that takes the profile's name asks, and a pod may have
+// thousands of them.
+struct ProfileFacts {
+  bool overrides_read = false;
+  std::set<std::pair<std::string, std::string>, std::less<>> overrides;  // (name, image) the injector recorded
+  bool status_read = false;
+  InjectorStatus status;
+  std::unordered_set<std::string_view> containers, init_containers;  // views into `status`
+};
+
 // The injector recorded an override of this container's image (istio's
 // proxy.istio.io/overrides), so a non-default image is still its own.
-bool override_approves(const PodSpecView& view, const SidecarProfile& profile, const ContainerView& c) {
+bool override_approves(const PodSpecView& view, const SidecarProfile& profile, ProfileFacts& facts,
+                       const ContainerView& c) {
   if (profile.override_annotation.empty()) return false;
-  std::string_view value = view.pod_annotation(profile.override_annotation);
-  if (value.empty()) return false;
-  std::optional<doc::Node> root = parse_json_annotation(value);
-  if (!root) return false;
-  for (auto field : {"containers", "initContainers"}) {
-    const doc::Node* list = root->get(field);
-    if (list == nullptr) continue;
-    for (const auto& item : list->items()) {
-      if (string_at(&item, "name") == c.name && string_at(&item, "image") == c.image) return true;
+  if (!facts.overrides_read) {
+    facts.overrides_read = true;
+    std::string_view value = view.pod_annotation(profile.override_annotation);
+    std::optional<doc::Node> root = value.empty() ? std::nullopt : parse_json_annotation(value);
+    for (auto field : {"containers", "initContainers"}) {
+      const doc::Node* list = root ? root->get(field) : nullptr;
+      if (list == nullptr) continue;
+      for (const auto& item : list->items()) {
+        facts.overrides.emplace(std::string(string_at(&item, "name")), std::string(string_at(&item, "image")));
+      }
     }
   }
-  return false;
+  return facts.overrides.contains(std::make_pair(std::string(c.name), std::string(c.image)));
 }
 
-bool status_approves(const PodSpecView& view, const SidecarProfile& profile, const ContainerView& c) {
+bool status_approves(const PodSpecView& view, const SidecarProfile& profile, ProfileFacts& facts,
+                     const ContainerView& c) {
   if (profile.status_annotation.empty()) return true;
-  InjectorStatus status = injector_status(view, profile);
-  if (!status.present) return false;
+  if (!facts.status_read) {
+    facts.status_read = true;
+    facts.status = injector_status(view, profile);
+    facts.containers.insert(facts.status.containers.begin(), facts.status.containers.end());
+    facts.init_containers.insert(facts.status.init_containers.begin(), facts.status.init_containers.end());
+  }
+  if (!facts.status.present) return false;
   if (!profile.status_lists_containers) return true;
-  const auto& names = c.kind == ContainerKind::Init ? status.init_containers : status.containers;
-  return std::find(names.begin(), names.end(), c.name) != names.end();
+  return (c.kind == ContainerKind::Init ? facts.init_containers : facts.containers).contains(c.name);
 }
 
 void match_profiles(PodSpecView& view, std::span<const SidecarProfile> profiles) {
+  std::unordered_map<const SidecarProfile*, ProfileFacts> facts;
   for (auto& c : view.containers) {
     if (c.kind == ContainerKind::Ephemeral) continue;
     std::string repository = parse_image(c.image).repository();
     for (const auto& profile : profiles) {
       if (!profile.matches_name(c.name)) continue;
       // A container without an image (a partial spec an injector completes) cannot wear a foreign one.
-      bool image_ok = c.image.empty() || profile.matches_repository(repository) || override_approves(view, profile, c);
+      bool image_ok = c.image.empty() || profile.matches_repository(repository) ||
+                      override_approves(view, profile, facts[&profile], c);
       if (!image_ok) {
         if (profile.distinctive_name) c.impersonates = &profile;
         continue;
       }
-      if (status_approves(view, profile, c)) {
+      if (status_approves(view, profile, facts[&profile], c)) {
         c.profile = &profile;
         c.impersonates = nullptr;
         break;
@@ -169,10 +219,11 @@ void assign_roles(PodSpecView& view) {
 }  // namespace
 
 std::optional<PodSpecView> pod_spec_of(const Object& object, std::span<const SidecarProfile> profiles) {
-  if (!is_pod_bearing_kind(object.ref.kind)) return std::nullopt;
+  std::optional<PodAt> at = pod_location(object);
+  if (!at) return std::nullopt;
   const doc::Node* holder = object.root;
   std::string prefix;  // paths are relative to the object; the Emitter adds any List prefix
-  for (auto key : template_path(object.ref.kind)) {
+  for (auto key : pod_template_keys(*at)) {
     holder = holder->get(key);
     if (holder == nullptr || !holder->is_mapping()) return std::nullopt;
     prefix += std::string(key) + ".";
@@ -182,7 +233,7 @@ std::optional<PodSpecView> pod_spec_of(const Object& object, std::span<const Sid
   PodSpecView view;
   view.spec = spec;
   view.metadata = holder->get("metadata");
-  if (object.ref.kind == "CronJob") view.outer_metadata = object.root->find({"spec", "jobTemplate", "metadata"});
+  if (*at == PodAt::JobTemplate) view.outer_metadata = object.root->find({"spec", "jobTemplate", "metadata"});
   view.path = prefix + "spec";
   view.metadata_path = prefix + "metadata";
   add_containers(view, ContainerKind::Init);

@@ -1,5 +1,8 @@
 #include "pss/pod_fields.h"
 
+#include <algorithm>
+#include <unordered_set>
+
 #include <fmt/format.h>
 
 #include "k8s/object.h"
@@ -35,9 +38,14 @@ std::vector<std::pair<std::string_view, const doc::Node*>> annotations(const k8s
   std::vector<std::pair<std::string_view, const doc::Node*>> out;
   const doc::Node* map = field(pod.metadata, "annotations");
   if (map == nullptr || !map->is_mapping()) return out;
-  for (const auto& e : map->entries()) {
-    if (map->get(e.key) == &e.value) out.emplace_back(e.key, &e.value);
+  // From the end, keeping the first of each key seen (a set, not a look-up
+  // per entry: a pod may carry thousands of annotations), then back in order.
+  std::unordered_set<std::string_view> seen;
+  auto entries = map->entries();
+  for (size_t i = entries.size(); i-- > 0;) {
+    if (seen.insert(entries[i].key).second) out.emplace_back(entries[i].key, &entries[i].value);
   }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

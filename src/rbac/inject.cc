@@ -6,30 +6,17 @@
 
 #include <fmt/format.h>
 
+#include "rbac/workload_needs.h"
+
 namespace kg::rbac {
 namespace {
 
-constexpr std::string_view kApps = "apps";
-constexpr std::string_view kBatch = "batch";
 constexpr std::string_view kRbac = "rbac.authorization.k8s.io";
 constexpr std::string_view kAdmission = "admissionregistration.k8s.io";
 
-std::vector<Need> on_workloads(std::string_view verb, bool with_jobs) {
-  std::vector<Need> needs = {{verb, "", "pods"},
-                             {verb, kApps, "deployments"},
-                             {verb, kApps, "daemonsets"},
-                             {verb, kApps, "statefulsets"},
-                             {verb, kApps, "replicasets"},
-                             {verb, kBatch, "cronjobs"},
-                             {verb, "", "replicationcontrollers"}};
-  // A Job's pod template cannot change once created; creating one runs any pod.
-  if (with_jobs) needs.push_back({verb, kBatch, "jobs"});
-  return needs;
-}
-
 std::vector<InjectPathDef> make_paths() {
-  std::vector<Need> write = on_workloads("patch", false);
-  for (const auto& n : on_workloads("update", false)) write.push_back(n);
+  std::vector<Need> write = workload_needs("patch", false);
+  for (const auto& n : workload_needs("update", false)) write.push_back(n);
   return {
       {InjectPath::WorkloadWrite,
        "workload-write",
@@ -40,7 +27,7 @@ std::vector<InjectPathDef> make_paths() {
        "pod-create",
        "create a pod or a pod controller with any container",
        true,
-       {on_workloads("create", true)}},
+       {workload_needs("create", true)}},
       {InjectPath::EphemeralContainers,
        "ephemeral-containers",
        "add an ephemeral container to a running pod",
@@ -90,6 +77,14 @@ std::vector<InjectPathDef> make_paths() {
        {{{"impersonate", "", "users", true},
          {"impersonate", "", "groups", true},
          {"impersonate", "", "serviceaccounts"}}}},
+      // Cluster-wide only (a ClusterRoleBinding): secrets of one namespace are
+      // KG-RBAC-011's business; those of every namespace include the tokens
+      // of the controllers and operators that can do everything above.
+      {InjectPath::SecretsRead,
+       "secrets-read",
+       "read the secrets of every namespace (other accounts' tokens, credentials)",
+       false,
+       {{{"list", "", "secrets", true}, {"watch", "", "secrets", true}, {"get", "", "secrets", true}}}},
   };
 }
 

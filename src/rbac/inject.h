@@ -1,7 +1,8 @@
 // Every way a subject can put its own code into a pod, as RBAC permissions:
 // write a workload or pod, create one, add an ephemeral container, exec or
-// attach, register a mutating webhook, or get there by escalate, bind or
-// impersonate. Answers "who can inject here?" over a Policy.
+// attach, register a mutating webhook, or get there by escalate, bind,
+// impersonate or by reading every secret of the cluster (service-account
+// tokens of other accounts, credentials). Answers "who can inject here?" over a Policy.
 #pragma once
 
 #include <span>
@@ -23,6 +24,7 @@ enum class InjectPath : uint8_t {
   Escalate,             // write a role with more than one holds, then use it
   Bind,                 // bind any role, cluster-admin included
   Impersonate,          // act as any user, group or service account
+  SecretsRead,          // read the secrets of every namespace: other accounts' tokens, then their paths
 };
 
 // One permission: verb on group/resource[/sub]. `cluster` for cluster-scoped resources.

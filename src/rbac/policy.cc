@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include "rbac/defaults.h"
+
 namespace kg::rbac {
 namespace {
+
+constexpr std::string_view kBuiltIn = "(built in)";
 
 std::string key(std::string_view ns, std::string_view name) {
   std::string k(ns);
@@ -40,30 +44,14 @@ Policy Policy::build(Objects objects, std::string_view default_namespace) {
   for (auto& pod : p.objects_.pods) fill(pod.name_space);
   p.namespaces_.assign(names.begin(), names.end());
 
-  // cluster-admin exists in every cluster (the API server creates it), so a
-  // manifest that binds it means what it says even when the role is not in
-  // the input.
-  bool has_cluster_admin = std::any_of(p.objects_.roles.begin(), p.objects_.roles.end(),
-                                       [](const Role& r) { return r.cluster && r.name == "cluster-admin"; });
-  if (!has_cluster_admin) {
-    Role admin;
-    admin.cluster = true;
-    admin.name = "cluster-admin";
-    admin.bootstrap = true;
-    admin.origin.ref = k8s::ObjectRef{"rbac.authorization.k8s.io/v1", "ClusterRole", "", "cluster-admin"};
-    admin.origin.file = "(built in)";
-    PolicyRule all;
-    all.verbs = {"*"};
-    all.api_groups = {"*"};
-    all.resources = {"*"};
-    all.origin = admin.origin;
-    PolicyRule urls;
-    urls.verbs = {"*"};
-    urls.non_resource_urls = {"*"};
-    urls.origin = admin.origin;
-    admin.rules = {std::move(all), std::move(urls)};
-    p.objects_.roles.push_back(std::move(admin));  // last: the input's roles keep their indexes
-  }
+  // The default roles exist in every cluster (the API server creates them),
+  // so a manifest that binds cluster-admin, edit or system:node means what it
+  // says even when the role is not in the input. Added last, every one of
+  // them: the input's roles keep their indexes and win the lookup by name
+  // (the first of two same-named roles wins below); a default the input also
+  // writes stays as its shadow, because the API server's reconciliation adds
+  // the default's rules back to a role of that name (see expand()).
+  for (auto& r : default_roles()) p.objects_.roles.push_back(std::move(r));
 
   for (size_t i = 0; i < p.objects_.roles.size(); ++i) {
     const Role& r = p.objects_.roles[i];
@@ -103,6 +91,22 @@ void Policy::expand(size_t index, std::vector<int>& state) {
   std::vector<RuleRef>& out = rules_[index];
   if (!role.aggregated) {
     for (const auto& r : role.rules) out.push_back(RuleRef{&role, &r});
+    // A role of the input with a default's name: at start the API server
+    // adds the default's missing rules to it (unless annotated autoupdate:
+    // "false", which the model does not read), so an emptied cluster-admin
+    // still grants everything. The defaults sit at the end of the list.
+    if (role.origin.file != kBuiltIn) {
+      for (size_t j = objects_.roles.size(); j-- > 0 && objects_.roles[j].origin.file == kBuiltIn;) {
+        const Role& d = objects_.roles[j];
+        if (d.cluster != role.cluster || d.name != role.name || (!d.cluster && d.name_space != role.name_space)) {
+          continue;
+        }
+        if (!d.aggregated) {
+          for (const auto& r : d.rules) out.push_back(RuleRef{&d, &r});
+        }
+        break;
+      }
+    }
   } else {
     // The controller writes the union of the rules of the matched roles
     // (their own aggregated rules when they aggregate too), skipping itself;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "rbac/defaults.h"
+
 namespace kg::rbac {
 namespace {
 
@@ -56,7 +58,6 @@ struct Reader {
     role.name = object.ref.name;
     const doc::Node* metadata = object.metadata();
     role.labels = k8s::parse_labels(metadata != nullptr ? metadata->get("labels") : nullptr);
-    role.bootstrap = is_bootstrap(role.name, role.labels);
     if (const doc::Node* rules = object.root->get("rules"); rules != nullptr && !rules->is_null()) {
       if (!rules->is_sequence()) {
         issue(rules, "rules", "not a list");
@@ -89,6 +90,7 @@ struct Reader {
         issue(selectors, "aggregationRule.clusterRoleSelectors", "not a list");
       }
     }
+    role.bootstrap = is_default_role(role);
     out.roles.push_back(std::move(role));
   }
 
@@ -98,9 +100,6 @@ struct Reader {
     binding.cluster = cluster;
     binding.name_space = cluster ? std::string() : object.ref.name_space;
     binding.name = object.ref.name;
-    const doc::Node* metadata = object.metadata();
-    binding.bootstrap =
-        is_bootstrap(binding.name, k8s::parse_labels(metadata != nullptr ? metadata->get("labels") : nullptr));
     const doc::Node* ref = object.root->get("roleRef");
     if (ref == nullptr || !ref->is_mapping()) {
       issue(ref, "roleRef", "missing: the binding grants nothing");
@@ -150,6 +149,9 @@ struct Reader {
         binding.subjects.push_back(std::move(subject));
       }
     }
+    const doc::Node* metadata = object.metadata();
+    binding.bootstrap =
+        is_default_binding(binding, k8s::parse_labels(metadata != nullptr ? metadata->get("labels") : nullptr));
     out.bindings.push_back(std::move(binding));
   }
 
@@ -191,12 +193,6 @@ struct Reader {
 };
 
 }  // namespace
-
-bool is_bootstrap(std::string_view name, const k8s::Labels& labels) {
-  if (name.starts_with("system:")) return true;
-  auto it = labels.find("kubernetes.io/bootstrapping");
-  return it != labels.end() && it->second == "rbac-defaults";
-}
 
 void read_object(const k8s::Object& object, const k8s::PodSpecView* pod, const k8s::Origin& origin, Objects& out) {
   Reader reader{object, origin, out};

@@ -13,9 +13,4 @@ namespace kg::rbac {
 // and the rest of the object is kept. `pod` is the object's pod spec, if any.
 void read_object(const k8s::Object& object, const k8s::PodSpecView* pod, const k8s::Origin& origin, Objects& out);
 
-// True for the roles and bindings the API server creates and reconciles
-// itself: label kubernetes.io/bootstrapping=rbac-defaults, or a name in the
-// reserved "system:" prefix.
-bool is_bootstrap(std::string_view name, const k8s::Labels& labels);
-
 }  // namespace kg::rbac

@@ -39,7 +39,7 @@ std::string dot_quote(std::string_view s) {
   return out + "\"";
 }
 
-void write_reach_json(const PathReach& r, report::JsonWriter& json) {
+void write_reach_json(const PathReach& r, util::JsonWriter& json) {
   json.begin_object();
   json.field("path", path_def(r.path).name);
   json.field("direct", path_def(r.path).direct);
@@ -79,7 +79,7 @@ void write_who_can_text(const Attributes& q, std::span<const Grant> grants, std:
   }
 }
 
-void write_who_can_json(const Attributes& q, std::span<const Grant> grants, report::JsonWriter& json) {
+void write_who_can_json(const Attributes& q, std::span<const Grant> grants, util::JsonWriter& json) {
   json.begin_object();
   json.key("question").begin_object();
   json.field("verb", std::string_view(q.verb)).field("apiGroup", std::string_view(q.api_group));
@@ -117,7 +117,7 @@ void write_injectors_text(std::span<const InjectorAnswer> answers, std::ostream&
   }
 }
 
-void write_injectors_json(std::span<const InjectorAnswer> answers, report::JsonWriter& json) {
+void write_injectors_json(std::span<const InjectorAnswer> answers, util::JsonWriter& json) {
   json.begin_array();
   for (const auto& a : answers) {
     json.begin_object();
@@ -149,7 +149,7 @@ void write_attack_paths_text(std::span<const AttackPath> paths, std::ostream& ou
   }
 }
 
-void write_attack_paths_json(std::span<const AttackPath> paths, report::JsonWriter& json) {
+void write_attack_paths_json(std::span<const AttackPath> paths, util::JsonWriter& json) {
   json.begin_array();
   for (const auto& p : paths) {
     json.begin_object();

@@ -7,7 +7,7 @@
 
 #include "rbac/attack_paths.h"
 #include "rbac/inject.h"
-#include "report/json_writer.h"
+#include "util/json_writer.h"
 
 namespace kg::rbac {
 
@@ -15,13 +15,13 @@ namespace kg::rbac {
 std::string describe_grant(const Grant& grant);
 
 void write_who_can_text(const Attributes& question, std::span<const Grant> grants, std::ostream& out);
-void write_who_can_json(const Attributes& question, std::span<const Grant> grants, report::JsonWriter& json);
+void write_who_can_json(const Attributes& question, std::span<const Grant> grants, util::JsonWriter& json);
 
 void write_injectors_text(std::span<const InjectorAnswer> answers, std::ostream& out);
-void write_injectors_json(std::span<const InjectorAnswer> answers, report::JsonWriter& json);
+void write_injectors_json(std::span<const InjectorAnswer> answers, util::JsonWriter& json);
 
 void write_attack_paths_text(std::span<const AttackPath> paths, std::ostream& out);
-void write_attack_paths_json(std::span<const AttackPath> paths, report::JsonWriter& json);
+void write_attack_paths_json(std::span<const AttackPath> paths, util::JsonWriter& json);
 // pod -> service account -> namespaces in reach, one graph.
 void write_attack_paths_dot(std::span<const AttackPath> paths, std::ostream& out);
 

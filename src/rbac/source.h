@@ -1,11 +1,11 @@
-// Where the RBAC objects come from: manifest files (any loader input:
-// files, directories, Lists, "-") or a live cluster through the API client.
+// What reading RBAC objects gives: they are read through the evaluation
+// session from manifest files (engine/rbac_source.h) or from a live cluster
+// (cluster/rbac_source.h), into the same values.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "cluster/api_client.h"
 #include "doc/document.h"
 #include "rbac/objects.h"
 
@@ -18,12 +18,8 @@ struct Loaded {
   size_t files = 0;
 };
 
-// Every Role, ClusterRole, binding, ServiceAccount and pod-bearing object of the inputs.
-Loaded load_files(const std::vector<std::string>& inputs);
-
-// Lists roles, clusterroles, rolebindings, clusterrolebindings,
-// serviceaccounts and pods; a list that fails becomes an error and the
-// others are still read. `origin` stands in for the file name ("cluster:ctx").
-Loaded load_cluster(cluster::ApiClient& client, const std::string& origin);
+// Moves the issues met while reading objects into `out.errors`; called once
+// after the last document.
+void move_issues(Loaded& out);
 
 }  // namespace kg::rbac

@@ -4,15 +4,15 @@
 #include <map>
 #include <memory>
 
-#include "report/json_writer.h"
 #include "report/report.h"
+#include "util/json_writer.h"
 
 namespace kg::report {
 namespace {
 
 constexpr std::string_view kSchemaVersion = "1.0";
 
-void write_object_ref(JsonWriter& w, const k8s::ObjectRef& ref) {
+void write_object_ref(util::JsonWriter& w, const k8s::ObjectRef& ref) {
   w.key("object").begin_object();
   w.field("apiVersion", std::string_view(ref.api_version));
   w.field("kind", std::string_view(ref.kind));
@@ -38,8 +38,9 @@ class RuleTexts {
     const rules::RuleEntry* rule = catalog_.find(rule_id);
     std::unique_ptr<EscapedRule> texts;
     if (rule != nullptr) {
-      texts = std::make_unique<EscapedRule>(EscapedRule{json_escaped(rule->meta->slug), json_escaped(rule->meta->title),
-                                                        json_escaped(rule->meta->remediation)});
+      texts = std::make_unique<EscapedRule>(EscapedRule{util::json_escaped(rule->meta->slug),
+                                                        util::json_escaped(rule->meta->title),
+                                                        util::json_escaped(rule->meta->remediation)});
     }
     const EscapedRule* found = texts.get();
     cache_.emplace(std::string(rule_id), std::move(texts));
@@ -51,7 +52,7 @@ class RuleTexts {
   std::map<std::string, std::unique_ptr<EscapedRule>, std::less<>> cache_;
 };
 
-void write_finding(JsonWriter& w, const rules::Finding& f, RuleTexts& texts) {
+void write_finding(util::JsonWriter& w, const rules::Finding& f, RuleTexts& texts) {
   const EscapedRule* rule = texts.find(f.rule_id);
   w.begin_object();
   w.field("rule", std::string_view(f.rule_id));
@@ -71,20 +72,25 @@ void write_finding(JsonWriter& w, const rules::Finding& f, RuleTexts& texts) {
   if (rule != nullptr) w.key("remediation").escaped_value(rule->remediation);
   w.field("suppressed", f.suppressed);
   if (f.suppressed) w.field("suppression", std::string_view(f.suppression));
+  if (!f.details.empty()) {
+    w.key("details").begin_object();
+    for (const auto& d : f.details) w.field(d.key, std::string_view(d.value));
+    w.end_object();
+  }
   w.end_object();
 }
 
 }  // namespace
 
 struct JsonReportStream::State {
-  JsonWriter writer;
+  util::JsonWriter writer;
   RuleTexts texts;
   State(std::ostream& out, const rules::Catalog& c) : writer(out), texts(c) {}
 };
 
 JsonReportStream::JsonReportStream(std::ostream& out, const rules::Catalog& catalog)
     : state_(std::make_unique<State>(out, catalog)) {
-  JsonWriter& w = state_->writer;
+  util::JsonWriter& w = state_->writer;
   w.begin_object();
   w.field("schemaVersion", kSchemaVersion);
   w.key("tool").begin_object().field("name", "kubeguard").field("version", KG_VERSION).end_object();
@@ -97,8 +103,8 @@ void JsonReportStream::add(std::span<const rules::Finding> findings) {
   for (const auto& f : findings) write_finding(state_->writer, f, state_->texts);
 }
 
-void JsonReportStream::finish(const engine::ScanResult& r, rules::Severity fail_on, int exit_code) {
-  JsonWriter& w = state_->writer;
+void JsonReportStream::finish(const engine::ScanResult& r, rules::Severity fail_on, int exit_code, bool fail_never) {
+  util::JsonWriter& w = state_->writer;
   w.end_array();
   w.key("errors").begin_array();
   for (const auto& e : r.errors) {
@@ -131,7 +137,7 @@ void JsonReportStream::finish(const engine::ScanResult& r, rules::Severity fail_
     w.field(rules::severity_name(sev), static_cast<uint64_t>(s.by_severity[static_cast<size_t>(sev)]));
   }
   w.end_object();
-  w.field("failOn", rules::severity_name(fail_on));
+  w.field("failOn", fail_never ? std::string_view("none") : rules::severity_name(fail_on));
   w.field("exitCode", exit_code);
   w.end_object();
   w.end_object();
@@ -141,7 +147,7 @@ void JsonReportStream::finish(const engine::ScanResult& r, rules::Severity fail_
 void write_json(const ReportInput& input, std::ostream& out) {
   JsonReportStream stream(out, input.catalog);
   stream.add(input.result.findings);
-  stream.finish(input.result, input.fail_on, input.exit_code);
+  stream.finish(input.result, input.fail_on, input.exit_code, input.fail_never);
 }
 
 }  // namespace kg::report

@@ -115,6 +115,7 @@ std::string failure_body(const Case& c, const rules::Catalog& catalog) {
     std::string where = location(f->file, f->mark);
     body += fmt::format("  at {}{}{}\n", where, where.empty() ? "" : " ", f->path);
     if (!f->container.empty()) body += fmt::format("  container {} ({})\n", f->container, f->container_role);
+    for (const auto& d : f->details) body += fmt::format("  {}: {}\n", d.key, d.value);
   }
   if (const auto* rule = catalog.find(c.findings.front()->rule_id)) {
     body += fmt::format("Remediation: {}\n", rule->meta->remediation);
@@ -179,7 +180,7 @@ void write_summary_suite(std::ostream& out, const ReportInput& input) {
   property("findings", std::to_string(s.findings()));
   property("suppressed", std::to_string(s.suppressed));
   property("errors", std::to_string(s.errors));
-  property("failOn", std::string(rules::severity_name(input.fail_on)));
+  property("failOn", input.fail_never ? std::string("none") : std::string(rules::severity_name(input.fail_on)));
   property("exitCode", std::to_string(input.exit_code));
   out << "    </properties>\n";
   out << "    <testcase classname=\"kubeguard\" name=\"scan\" time=\"0\">\n      <system-out>";

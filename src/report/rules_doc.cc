@@ -4,7 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "report/json_writer.h"
+#include "rules/severity_case.h"
+#include "util/json_writer.h"
 
 namespace kg::report {
 namespace {
@@ -34,6 +35,8 @@ std::string_view family_title(std::string_view family) {
   if (family == "SEC") return "SEC: secrets";
   if (family == "DRIFT") return "DRIFT: desired versus live state";
   if (family == "AUD") return "AUD: audit-log detections";
+  if (family == "NODE") return "NODE: control-plane and kubelet hardening (CIS Kubernetes Benchmark)";
+  if (family == "RT") return "RT: runtime detections on the node";
   return family;
 }
 
@@ -50,20 +53,32 @@ void write_rules_table(const rules::Catalog& catalog, std::ostream& out) {
 
 void write_rule_explanation(const rules::RuleMeta& meta, std::ostream& out) {
   out << fmt::format("{} {}\n{}\n\n", meta.id, meta.slug, meta.title);
-  out << fmt::format("Severity:    {}\nFamily:      {}\nReads:       {}\n\n", rules::severity_name(meta.severity),
-                     meta.family, kinds_text(meta));
+  out << fmt::format("Severity:    {}\n", rules::severity_name(meta.severity));
+  for (const auto& c : rules::severity_cases_of(meta.id)) {
+    out << fmt::format("             {} when {}\n", rules::severity_name(c.severity), c.when);
+  }
+  out << fmt::format("Family:      {}\nReads:       {}\n\n", meta.family, kinds_text(meta));
   out << fmt::format("Why:\n  {}\n\nFix:\n  {}\n\nReferences:\n", meta.rationale, meta.remediation);
   for (const auto& r : meta.references) out << "  " << reference_text(r) << '\n';
 }
 
 void write_rules_json(const rules::Catalog& catalog, std::ostream& out) {
-  JsonWriter w(out);
+  util::JsonWriter w(out);
   w.begin_array();
   for (const auto& r : catalog.rules()) {
     const auto& m = *r.meta;
     w.begin_object();
     w.field("id", m.id).field("slug", m.slug).field("title", m.title);
-    w.field("severity", rules::severity_name(m.severity)).field("family", m.family);
+    w.field("severity", rules::severity_name(m.severity));
+    if (auto cases = rules::severity_cases_of(m.id); !cases.empty()) {
+      w.key("severityCases").begin_array();
+      for (const auto& c : cases) {
+        w.begin_object().field("name", c.name).field("severity", rules::severity_name(c.severity));
+        w.field("when", c.when).end_object();
+      }
+      w.end_array();
+    }
+    w.field("family", m.family);
     w.key("kinds").begin_array();
     for (auto k : m.kinds) w.value(k);
     w.end_array();
@@ -96,7 +111,15 @@ void write_rules_markdown(const rules::Catalog& catalog, std::ostream& out) {
     for (const auto* m : metas) {
       out << fmt::format("\n### {}\n\n**{}** · `{}` · severity **{}** · reads: {}\n\n", m->id, m->title, m->slug,
                          rules::severity_name(m->severity), kinds_text(*m));
-      out << fmt::format("{}\n\n**Remediation.** {}\n\n**References.**\n\n", m->rationale, m->remediation);
+      out << m->rationale << "\n\n";
+      if (auto cases = rules::severity_cases_of(m->id); !cases.empty()) {
+        out << fmt::format("**Severity.** {}, except:\n\n", rules::severity_name(m->severity));
+        for (const auto& c : cases) {
+          out << fmt::format("- {} when {}\n", rules::severity_name(c.severity), c.when);
+        }
+        out << '\n';
+      }
+      out << fmt::format("**Remediation.** {}\n\n**References.**\n\n", m->remediation);
       for (const auto& ref : m->references) out << "- " << reference_text(ref) << '\n';
     }
   }

@@ -2,6 +2,7 @@
 // descriptors of the rules that have results, one result per finding.
 // docs/report-sarif.md explains the choices; scripts/validate-sarif.py checks
 // the output against the published schema.
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -9,18 +10,29 @@
 
 #include <fmt/format.h>
 
-#include "report/json_writer.h"
 #include "report/report.h"
 #include "report/sarif_fields.h"
+#include "rules/fingerprint.h"
+#include "util/json_writer.h"
 
 namespace kg::report {
 namespace {
 
 constexpr std::string_view kSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
-// What GitHub matches across runs is primaryLocationLineHash alone; the same
-// value under our own versioned key keeps it meaningful to other consumers.
-constexpr std::string_view kFingerprintKey = "kubeguard/v1";
-constexpr std::string_view kGithubFingerprintKey = "primaryLocationLineHash";
+// Our own versioned fingerprint (rules::fingerprint, the one every front
+// gives a finding). primaryLocationLineHash is left to GitHub's upload
+// action, which computes it from the file's text; one supplied by the tool
+// draws a warning on every result.
+constexpr std::string_view kFingerprintKey = "kubeguard/v2";
+
+// The project's home: informationUri, and helpUri per rule (the rule's
+// section of docs/rules.md at this version's tag). The same organisation
+// publishes the image (deploy/).
+constexpr std::string_view kHomepage = "https://github.com/kubeguard/kubeguard";
+
+// GitHub code scanning refuses a run with more results; the rest are dropped,
+// least severe first, and a notification says how many.
+constexpr size_t kMaxResults = 25000;
 
 // The rules are exact checks of declared configuration, not heuristics over
 // code, so their results are rarely false positives.
@@ -110,7 +122,7 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-void write_descriptor(JsonWriter& w, const Descriptor& d) {
+void write_descriptor(util::JsonWriter& w, const Descriptor& d) {
   w.begin_object();
   w.field("id", d.id);
   if (d.meta == nullptr) {
@@ -123,6 +135,7 @@ void write_descriptor(JsonWriter& w, const Descriptor& d) {
   }
   const auto& m = *d.meta;
   w.field("name", std::string_view(sarif::clip(m.slug, kMaxName)));
+  w.field("helpUri", std::string_view(fmt::format("{}/blob/v{}/docs/rules.md#{}", kHomepage, KG_VERSION, lower(m.id))));
   w.key("shortDescription").begin_object().field("text", std::string_view(sarif::clip(m.title, kMaxDescription)));
   w.end_object();
   w.key("fullDescription").begin_object();
@@ -151,7 +164,7 @@ void write_descriptor(JsonWriter& w, const Descriptor& d) {
   w.end_object();
 }
 
-void write_artifact(JsonWriter& w, std::string_view file, doc::Mark mark) {
+void write_artifact(util::JsonWriter& w, std::string_view file, doc::Mark mark) {
   w.key("physicalLocation").begin_object();
   auto artifact = sarif::artifact_uri(file);
   w.key("artifactLocation").begin_object();
@@ -167,7 +180,7 @@ void write_artifact(JsonWriter& w, std::string_view file, doc::Mark mark) {
   w.end_object();
 }
 
-void write_location(JsonWriter& w, const rules::Finding& f) {
+void write_location(util::JsonWriter& w, const rules::Finding& f) {
   w.begin_object();
   if (!f.file.empty()) write_artifact(w, f.file, f.mark);
   std::string key = sarif::object_key(f.object);
@@ -188,7 +201,7 @@ void write_location(JsonWriter& w, const rules::Finding& f) {
   w.end_object();
 }
 
-void write_result(JsonWriter& w, const rules::Finding& f, size_t rule_index, const std::string& fingerprint) {
+void write_result(util::JsonWriter& w, const rules::Finding& f, size_t rule_index, const std::string& fingerprint) {
   w.begin_object();
   w.field("ruleId", std::string_view(f.rule_id));
   w.field("ruleIndex", static_cast<uint64_t>(rule_index));
@@ -198,7 +211,6 @@ void write_result(JsonWriter& w, const rules::Finding& f, size_t rule_index, con
   write_location(w, f);
   w.end_array();
   w.key("partialFingerprints").begin_object();
-  w.field(kGithubFingerprintKey, std::string_view(fingerprint));
   w.field(kFingerprintKey, std::string_view(fingerprint));
   w.end_object();
   if (f.suppressed) {
@@ -224,16 +236,33 @@ void write_result(JsonWriter& w, const rules::Finding& f, size_t rule_index, con
     w.field("containerRole", std::string_view(f.container_role));
   }
   w.field("path", std::string_view(f.path));
+  if (!f.details.empty()) {
+    w.key("details").begin_object();
+    for (const auto& d : f.details) w.field(d.key, std::string_view(d.value));
+    w.end_object();
+  }
   w.end_object();
   w.end_object();
 }
 
-void write_invocation(JsonWriter& w, const ReportInput& input) {
+void write_invocation(util::JsonWriter& w, const ReportInput& input, size_t dropped) {
   const auto& errors = input.result.errors;
   w.begin_object();
   w.field("executionSuccessful", errors.empty());
   w.field("exitCode", input.exit_code);
   w.key("toolExecutionNotifications").begin_array();
+  if (dropped > 0) {
+    w.begin_object();
+    w.field("level", "warning");
+    w.key("message").begin_object();
+    w.field("text", std::string_view(fmt::format(
+                        "{} of {} results left out, the least severe: GitHub code scanning accepts at most {} results "
+                        "per run. The json format lists every finding.",
+                        dropped, input.result.findings.size(), kMaxResults)));
+    w.end_object();
+    w.key("descriptor").begin_object().field("id", "results-capped").end_object();
+    w.end_object();
+  }
   for (const auto& e : errors) {
     w.begin_object();
     w.field("level", "error");
@@ -250,12 +279,27 @@ void write_invocation(JsonWriter& w, const ReportInput& input) {
   w.end_object();
 }
 
+// Which findings become results: all of them up to the cap, else the most
+// severe (input order among equals), still in input order.
+std::vector<bool> kept_findings(const std::vector<rules::Finding>& findings) {
+  std::vector<bool> keep(findings.size(), true);
+  if (findings.size() <= kMaxResults) return keep;
+  std::vector<size_t> order(findings.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return findings[a].severity > findings[b].severity; });
+  for (size_t k = kMaxResults; k < order.size(); ++k) keep[order[k]] = false;
+  return keep;
+}
+
 }  // namespace
 
 void write_sarif(const ReportInput& input, std::ostream& out) {
   const auto& r = input.result;
+  std::vector<bool> keep = kept_findings(r.findings);
+  size_t dropped = static_cast<size_t>(std::count(keep.begin(), keep.end(), false));
   RuleTable table = rule_table(r, input.catalog);
-  JsonWriter w(out);
+  util::JsonWriter w(out);
   w.begin_object();
   w.field("$schema", kSchemaUri);
   w.field("version", "2.1.0");
@@ -264,22 +308,22 @@ void write_sarif(const ReportInput& input, std::ostream& out) {
   w.field("name", "kubeguard");
   w.field("version", KG_VERSION);
   w.field("semanticVersion", KG_VERSION);
-#ifdef KG_HOMEPAGE_URL
-  w.field("informationUri", KG_HOMEPAGE_URL);
-#endif
+  w.field("informationUri", kHomepage);
   w.key("rules").begin_array();
   for (const auto& d : table.rules) write_descriptor(w, d);
   w.end_array();
   w.end_object().end_object();
   w.key("invocations").begin_array();
-  write_invocation(w, input);
+  write_invocation(w, input, dropped);
   w.end_array();
   w.key("results").begin_array();
   // GitHub's own fingerprints end in ":<occurrence>" so that identical
   // findings (same rule, object and field) stay distinct; ours do the same.
   std::unordered_map<std::string, size_t> seen;
-  for (const auto& f : r.findings) {
-    std::string hash = sarif::finding_hash(f);
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    if (!keep[i]) continue;
+    const auto& f = r.findings[i];
+    std::string hash = rules::fingerprint(f);
     size_t occurrence = ++seen[hash];
     write_result(w, f, table.index.at(f.rule_id), fmt::format("{}:{}", hash, occurrence));
   }

@@ -90,38 +90,4 @@ std::string object_key(const k8s::ObjectRef& ref) {
   return key;
 }
 
-namespace {
-
-// FNV-1a: fixed, portable and dependency-free; the value is an identity, not a
-// defence against anyone forging collisions.
-struct Fnv1a64 {
-  uint64_t state = 0xcbf29ce484222325ULL;
-  void add(std::string_view s) {
-    // Length-prefixed so ("ab", "c") and ("a", "bc") differ.
-    uint64_t n = s.size();
-    for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(n >> (8 * i)));
-    for (char c : s) byte(static_cast<unsigned char>(c));
-  }
-  void byte(unsigned char c) {
-    state ^= c;
-    state *= 0x100000001b3ULL;
-  }
-};
-
-}  // namespace
-
-std::string finding_hash(const rules::Finding& finding) {
-  Fnv1a64 h;
-  h.add(finding.rule_id);
-  h.add(artifact_uri(finding.file).uri);
-  h.add(finding.object.kind);
-  h.add(finding.object.name_space);
-  h.add(finding.object.name);
-  h.add(finding.path);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 0; i < 16; ++i) out[static_cast<size_t>(15 - i)] = kHex[(h.state >> (4 * i)) & 0xF];
-  return out;
-}
-
 }  // namespace kg::report::sarif

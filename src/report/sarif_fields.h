@@ -40,10 +40,4 @@ std::string clip(std::string_view text, size_t max_bytes);
 // "Kind/namespace/name", or "Kind/name" when the object has no namespace.
 std::string object_key(const k8s::ObjectRef& ref);
 
-// A 64-bit hash, as 16 hex digits, of what identifies a finding whatever line
-// it sits on: rule, file, kind, namespace, name and field path. The apiVersion
-// is left out so moving an object to a newer API version keeps its alerts;
-// the file is taken as its URI so "./a.yaml" and "a.yaml" agree.
-std::string finding_hash(const rules::Finding& finding);
-
 }  // namespace kg::report::sarif

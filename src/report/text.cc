@@ -1,5 +1,7 @@
 // The human report: findings grouped by object, most severe first inside each
-// group, colours only on a terminal.
+// group, colours only on a terminal. Every text that came from the input
+// (names, paths, messages, errors) is shown through util::terminal_safe: a
+// manifest cannot send escape sequences to the reader's terminal.
 #include <algorithm>
 #include <array>
 #include <unordered_map>
@@ -8,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "report/report.h"
+#include "util/terminal_text.h"
 
 namespace kg::report {
 namespace {
@@ -36,10 +39,12 @@ std::string upper(std::string_view s) {
   return out;
 }
 
+using util::terminal_safe;
+
 std::string location(const rules::Finding& f) {
   if (f.file.empty()) return {};
-  if (f.mark.line == 0) return f.file;
-  return fmt::format("{}:{}:{}", f.file, f.mark.line, f.mark.column);
+  if (f.mark.line == 0) return terminal_safe(f.file);
+  return fmt::format("{}:{}:{}", terminal_safe(f.file), f.mark.line, f.mark.column);
 }
 
 }  // namespace
@@ -68,26 +73,32 @@ void write_text(const ReportInput& input, std::ostream& out, bool color) {
     const auto& f = r.findings[i];
     if (keys[i] != current) {
       current = keys[i];
-      std::string where = f.file.empty() ? std::string() : fmt::format("  {}{}{}", st.dim(), f.file, st.reset());
-      out << '\n' << st.bold() << f.object.display() << st.reset() << where << '\n';
+      std::string where =
+          f.file.empty() ? std::string() : fmt::format("  {}{}{}", st.dim(), terminal_safe(f.file), st.reset());
+      out << '\n' << st.bold() << terminal_safe(f.object.display()) << st.reset() << where << '\n';
     }
     out << "  " << st.paint(f.severity) << fmt::format("{:<8}", upper(rules::severity_name(f.severity))) << st.reset()
-        << ' ' << f.rule_id << "  " << f.message;
-    if (f.suppressed) out << st.dim() << "  [suppressed: " << f.suppression << ']' << st.reset();
+        << ' ' << f.rule_id << "  " << terminal_safe(f.message);
+    if (f.suppressed) out << st.dim() << "  [suppressed: " << terminal_safe(f.suppression) << ']' << st.reset();
     out << '\n';
     std::string loc = location(f);
-    out << "           " << st.dim() << f.path;
-    if (!f.container.empty()) out << "  [container " << f.container << ", " << f.container_role << ']';
+    out << "           " << st.dim() << terminal_safe(f.path);
+    if (!f.container.empty()) {
+      out << "  [container " << terminal_safe(f.container) << ", " << terminal_safe(f.container_role) << ']';
+    }
     if (!loc.empty()) out << "  (" << loc << ')';
     out << st.reset() << '\n';
+    for (const auto& d : f.details) {
+      out << "           " << st.dim() << terminal_safe(d.key) << ": " << terminal_safe(d.value) << st.reset() << '\n';
+    }
   }
   if (!r.errors.empty()) {
     out << '\n' << st.bold() << "Errors" << st.reset() << '\n';
-    for (const auto& e : r.errors) out << "  " << doc::format_error(e) << '\n';
+    for (const auto& e : r.errors) out << "  " << terminal_safe(doc::format_error(e)) << '\n';
   }
   if (!r.notices.empty()) {
     out << '\n' << st.bold() << "Notes" << st.reset() << '\n';
-    for (const auto& n : r.notices) out << "  " << n << '\n';
+    for (const auto& n : r.notices) out << "  " << terminal_safe(n) << '\n';
   }
   const auto& s = r.summary;
   static constexpr std::array kOrder = {rules::Severity::Critical, rules::Severity::High, rules::Severity::Medium,

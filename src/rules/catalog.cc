@@ -46,6 +46,10 @@ void Catalog::sort_by_id() {
             [](const RuleEntry& a, const RuleEntry& b) { return a.meta->id < b.meta->id; });
 }
 
+// The node families (src/rules/node, src/rules/rt).
+void register_node_rules(Catalog& catalog);
+void register_rt_rules(Catalog& catalog);
+
 Catalog build_catalog() {
   Catalog catalog;
   register_pod_rules(catalog);
@@ -59,6 +63,8 @@ Catalog build_catalog() {
   register_drift_rules(catalog);
   register_aud_rules(catalog);
   register_rbac_rules(catalog);
+  register_node_rules(catalog);
+  register_rt_rules(catalog);
   catalog.sort_by_id();
   return catalog;
 }

@@ -2,12 +2,20 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "doc/node.h"
 #include "k8s/object.h"
 #include "rules/rule.h"
 
 namespace kg::rules {
+
+// What a finding on an event (an audit log entry) adds: who did it, from
+// where, the request and the evidence. Already redacted: never a secret value.
+struct Detail {
+  std::string key;  // "user", "verb", "auditID", "container", "image", ...
+  std::string value;
+};
 
 struct Finding {
   std::string rule_id;
@@ -20,7 +28,8 @@ struct Finding {
   doc::Mark mark;
   std::string message;
   bool suppressed = false;
-  std::string suppression;  // why: "annotation: <reason>" or "config"
+  std::string suppression;      // why: "annotation: <reason>" or "config"
+  std::vector<Detail> details;  // findings on events; empty for objects read from files or the API server
 };
 
 }  // namespace kg::rules

@@ -1,6 +1,8 @@
 #include "rules/rule.h"
 
 #include <array>
+#include <cctype>
+#include <string>
 
 namespace kg::rules {
 
@@ -15,13 +17,15 @@ std::string_view severity_name(Severity severity) {
   return "unknown";
 }
 
+// Case does not matter: --fail-on CRITICAL is critical.
 std::optional<Severity> parse_severity(std::string_view text) {
   static constexpr std::array kAll = {Severity::Info, Severity::Low, Severity::Medium, Severity::High,
                                       Severity::Critical};
+  std::string lower(text);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (Severity s : kAll) {
-    if (severity_name(s) == text) return s;
+    if (severity_name(s) == lower) return s;
   }
-  if (text == "none") return std::nullopt;
   return std::nullopt;
 }
 

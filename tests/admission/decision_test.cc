@@ -343,18 +343,21 @@ TEST(AdmissionDecision, ExemptNamespaceAndUser) {
   spec.object_yaml = pod(replace(std::string(kHardenedPodSpec), kPrivileged, kPrivilegedWith));
   spec.name_space = "kube-system";
   EXPECT_EQ(decide_spec(spec).verdict, Verdict::Exempt);
+  // kubeguard's own service account is not exempt by default: whoever can
+  // mint a token for it must not pass unexamined.
   spec.name_space = "shop";
   spec.username = "system:serviceaccount:kubeguard:kubeguard";
-  EXPECT_EQ(decide_spec(spec).verdict, Verdict::Exempt);
+  EXPECT_EQ(decide_spec(spec).verdict, Verdict::Denied);
 
-  auto loaded = engine::parse_config("admission:\n  exemptNamespaces: [shop]\n  exemptUsers: []\n", ".kubeguard.yaml",
-                                     testing::catalog());
+  auto loaded = engine::parse_config("admission:\n  exemptNamespaces: [shop]\n  exemptUsers: [ci-bot]\n",
+                                     ".kubeguard.yaml", testing::catalog());
   ASSERT_TRUE(loaded.errors.empty());
   SettingsResult settings = settings_from_config(loaded.config, Mode::Enforce);
   ASSERT_TRUE(settings.errors.empty());
   EXPECT_TRUE(settings.settings.namespace_exempt("shop"));
   EXPECT_FALSE(settings.settings.namespace_exempt("kube-system"));
   EXPECT_FALSE(settings.settings.user_exempt("system:serviceaccount:kubeguard:kubeguard"));
+  EXPECT_TRUE(settings.settings.user_exempt("ci-bot"));
 }
 
 TEST(AdmissionDecision, AdmissionSettingsErrorsNameTheField) {
@@ -364,6 +367,57 @@ TEST(AdmissionDecision, AdmissionSettingsErrorsNameTheField) {
   ASSERT_EQ(settings.errors.size(), 1u);
   EXPECT_NE(settings.errors[0].message.find("unknown field 'exemptNamespace'"), std::string::npos);
   EXPECT_EQ(settings.errors[0].mark.line, 2u);
+}
+
+// A request whose work budget runs out before its findings are complete gets
+// an answer anyway: denied with a message saying why in enforce mode (the
+// webhook's failure mode), admitted with a warning when overBudget: allow.
+TEST(AdmissionDecision, OverTheWorkBudgetIsDeniedWithAReasonOrAdmittedWithAWarning) {
+  ReviewSpec spec;
+  spec.object_yaml = pod(std::string(kHardenedPodSpec));
+  ParsedReview parsed = parse_review(testing::review_json(spec));
+  ASSERT_TRUE(parsed);
+  Settings settings;
+  settings.budget = std::chrono::milliseconds(250);
+  int asked = 0;
+  Decision denied = decide(*parsed.request, testing::catalog(), {}, settings, [&] { return ++asked > 3; });
+  EXPECT_TRUE(denied.over_budget);
+  EXPECT_EQ(denied.verdict, Verdict::Denied);
+  EXPECT_NE(denied.message.find("not examined within the work budget of 250 ms"), std::string::npos) << denied.message;
+  EXPECT_NE(denied.message.find("CREATE Pod shop/web"), std::string::npos) << denied.message;
+  EXPECT_EQ(asked, 4);  // asked between rules, and nothing ran after it said so
+
+  settings.deny_over_budget = false;
+  settings.mode = Mode::Warn;
+  Decision warned = decide(*parsed.request, testing::catalog(), {}, settings, [] { return true; });
+  EXPECT_TRUE(warned.allowed());
+  ASSERT_EQ(warned.warnings.size(), 1u);
+  EXPECT_NE(warned.warnings[0].find("admitted unexamined"), std::string::npos) << warned.warnings[0];
+
+  // A budget that never runs out changes nothing.
+  settings = Settings{};
+  Decision whole = decide(*parsed.request, testing::catalog(), {}, settings, [] { return false; });
+  EXPECT_FALSE(whole.over_budget);
+  EXPECT_EQ(whole.verdict, Verdict::Allowed);
+}
+
+TEST(AdmissionDecision, BudgetAndOverBudgetComeFromTheAdmissionSection) {
+  auto loaded = engine::parse_config("admission:\n  budgetMilliseconds: 300\n  overBudget: allow\n", ".kubeguard.yaml",
+                                     testing::catalog());
+  ASSERT_TRUE(loaded.errors.empty());
+  SettingsResult settings = settings_from_config(loaded.config, Mode::Enforce);
+  ASSERT_TRUE(settings.errors.empty());
+  EXPECT_EQ(settings.settings.budget.count(), 300);
+  EXPECT_FALSE(settings.settings.deny_over_budget);
+  EXPECT_TRUE(settings_from_config({}, Mode::Enforce).settings.deny_over_budget);
+  EXPECT_FALSE(settings_from_config({}, Mode::Warn).settings.deny_over_budget);
+
+  auto bad = engine::parse_config("admission:\n  budgetMilliseconds: 0\n  overBudget: maybe\n", ".kubeguard.yaml",
+                                  testing::catalog());
+  SettingsResult errors = settings_from_config(bad.config, Mode::Enforce);
+  ASSERT_EQ(errors.errors.size(), 2u);
+  EXPECT_NE(errors.errors[0].message.find("budgetMilliseconds"), std::string::npos);
+  EXPECT_EQ(errors.errors[1].mark.line, 3u);
 }
 
 TEST(AdmissionDecision, DeleteAndStatusAreNotExamined) {

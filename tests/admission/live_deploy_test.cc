@@ -48,10 +48,15 @@ TEST(LiveDeploy, ApiServerAcceptsTheManifestsAndRefusesThePlaceholderBundle) {
 
   fs::copy(kg::testing::source("deploy"), dir / "deploy", fs::copy_options::recursive);
   std::string d = (dir / "deploy").string();
-  std::string setup = "bash " + d + "/gen-certs.sh " + (dir / "out").string() + " " + ns + " >/dev/null && sed -i " +
-                      "'s/namespace: kubeguard$/namespace: " + ns + "/' " + d + "/*.yaml && kubectl create namespace " +
-                      ns + " >/dev/null";
+  std::string setup = "bash " + d + "/gen-certs.sh " + (dir / "out").string() + " " + ns +
+                      " 10.0.0.0/24 >/dev/null && sed -i " + "'s/namespace: kubeguard$/namespace: " + ns + "/' " + d +
+                      "/*.yaml && kubectl create namespace " + ns + " >/dev/null";
   ASSERT_EQ(kg::testing::run_with_kubeconfig(*live, path + setup + " 2>&1", &out), 0) << out;
+  // The NetworkPolicy's placeholder is no address either: refused until set.
+  std::string policy = "sed 's/namespace: kubeguard$/namespace: " + ns + "/' " +
+                       kg::testing::source("deploy/60-networkpolicy.yaml") + " | kubectl apply --dry-run=server -f -";
+  EXPECT_NE(kg::testing::run_with_kubeconfig(*live, path + policy + " 2>&1", &out), 0);
+  EXPECT_NE(out.find("CONTROL-PLANE-CIDR"), std::string::npos) << out;
   int accepted = 0;
   for (std::string file :
        {"out/kubeguard-tls.yaml", "deploy/10-serviceaccount.yaml", "deploy/20-config.yaml", "deploy/30-deployment.yaml",

@@ -8,11 +8,11 @@
 #include <string_view>
 
 #include "doc/source.h"
-#include "report/json_writer.h"
+#include "util/json_writer.h"
 
 namespace kg::testing {
 
-inline void write_node_json(report::JsonWriter& w, const doc::Node& node) {
+inline void write_node_json(util::JsonWriter& w, const doc::Node& node) {
   switch (node.kind()) {
     case doc::NodeKind::Null: w.null(); return;
     case doc::NodeKind::Sequence:
@@ -54,7 +54,7 @@ inline std::string yaml_to_json(std::string_view yaml) {
       },
       [](doc::LoadError&&) {});
   std::ostringstream out;
-  report::JsonWriter w(out, false);
+  util::JsonWriter w(out, false);
   if (root) write_node_json(w, *root);
   else w.null();
   return out.str();
@@ -88,7 +88,7 @@ struct ReviewSpec {
 
 inline std::string node_json(const doc::Node& node) {
   std::ostringstream out;
-  report::JsonWriter w(out, false);
+  util::JsonWriter w(out, false);
   write_node_json(w, node);
   return out.str();
 }

@@ -282,7 +282,7 @@ TEST(AuditDetector, ConfigurationDisablesOverridesAndExcludes) {
   token.resource = "serviceaccounts";
   token.subresource = "token";
   auto r = d.process_json(token.json());
-  EXPECT_TRUE(r.alerts.empty());
+  EXPECT_TRUE(r.alerts.empty());  // a disabled rule reports nothing, as in a scan
   EXPECT_EQ(r.suppressed, 1u);
   Ev as;
   as.verb = "get";
@@ -291,6 +291,39 @@ TEST(AuditDetector, ConfigurationDisablesOverridesAndExcludes) {
   auto alerts = run(d, as);
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].severity, Severity::Critical);
+  EXPECT_FALSE(alerts[0].suppressed);
+  // In an excluded namespace: kept and marked, as a scan marks a finding there.
+  as.ns = "shop";
+  auto excluded = d.process_json(as.json());
+  ASSERT_EQ(excluded.alerts.size(), 1u);
+  EXPECT_TRUE(excluded.alerts[0].suppressed);
+  EXPECT_EQ(excluded.alerts[0].suppression, "config: namespace shop excluded");
+  EXPECT_EQ(excluded.suppressed, 1u);
+}
+
+TEST(AuditDetector, IgnoreAnnotationsOfACreatedObjectSuppressAsInAScan) {
+  // The same policy as scan (engine::apply_policy): the object's
+  // kubeguard.io/ignore annotation marks the findings it names.
+  auto d = make_detector();
+  Ev ev;
+  ev.code = 201;
+  ev.request = ev.response =
+      R"({"kind":"Pod","apiVersion":"v1","metadata":{"name":"web","namespace":"shop","annotations":{"kubeguard.io/ignore":"KG-POD-001,KG-AUD-017","kubeguard.io/ignore-reason":"lab"}},"spec":{"containers":[{"name":"app","image":"nginx:1.27","securityContext":{"privileged":true}}]}})";
+  auto alerts = run(d, ev);
+  auto privileged = of_rule(alerts, "KG-POD-001");
+  ASSERT_EQ(privileged.size(), 1u);
+  EXPECT_TRUE(privileged[0]->suppressed);
+  EXPECT_EQ(privileged[0]->suppression, "annotation: lab");
+  // An update cannot excuse itself: whoever writes the object writes the annotation.
+  Ev patch = ev;
+  patch.verb = "update";
+  patch.name = "web";
+  patch.id = "id-2";
+  // Keep the alerts alive: of_rule returns pointers into them.
+  auto update_alerts = run(d, patch);
+  auto updated = of_rule(update_alerts, "KG-POD-001");
+  ASSERT_EQ(updated.size(), 1u);
+  EXPECT_FALSE(updated[0]->suppressed);
 }
 
 TEST(AuditDetector, SafeFromSeveralThreads) {

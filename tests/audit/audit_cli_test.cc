@@ -91,5 +91,29 @@ TEST(AuditCli, ReadsTheCorpusSamplesAndStandardInput) {
   EXPECT_NE(out.find("\"source\":\"-:1\""), std::string::npos) << out;
 }
 
+// --min-severity leaves out what is below it: not written, not failing the
+// run, counted in the summary.
+TEST(AuditCli, MinSeverityWritesOnlyWhatReachesIt) {
+  TempLog log(exec_line("ls") + exec_line("bash", "2026-01-01T10:00:30Z") + exec_line("xmrig", "2026-01-01T10:01:00Z"));
+  std::string out;
+  EXPECT_EQ(run_kubeguard("audit -q -f json " + log.path, &out), 1);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 3) << out;
+  EXPECT_EQ(run_kubeguard("audit -q -f json --min-severity HIGH " + log.path, &out), 1);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2) << out;
+  EXPECT_EQ(out.find("\"severity\":\"medium\""), std::string::npos) << out;
+  EXPECT_EQ(run_kubeguard("audit -f json --min-severity critical " + log.path + " 2>&1", &out), 1);
+  EXPECT_NE(out.find("2 below --min-severity not shown"), std::string::npos) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2) << out;  // one alert, the summary
+  // The high alert is left out, so it does not fail the run.
+  TempLog high(exec_line("bash"));
+  EXPECT_EQ(run_kubeguard("audit -q --fail-on high --min-severity critical " + high.path), 0);
+  EXPECT_EQ(run_kubeguard("audit -q --fail-on high --min-severity high " + high.path), 1);
+  EXPECT_EQ(run_kubeguard("audit -q -f sarif --min-severity critical " + high.path, &out), 0);
+  EXPECT_NE(out.find("\"results\": []"), std::string::npos) << out;
+  EXPECT_EQ(run_kubeguard("audit -q --min-severity severe " + high.path + " 2>&1", &out), 2);
+  EXPECT_NE(out.find("--min-severity 'severe' is not one of critical, high, medium, low, info"), std::string::npos)
+      << out;
+}
+
 }  // namespace
 }  // namespace kg::testing

@@ -5,6 +5,7 @@
 #include "audit/alert_writer.h"
 #include "audit/detections.h"
 #include "audit_test_util.h"
+#include "rules/fingerprint.h"
 
 namespace kg::testing {
 namespace {
@@ -267,13 +268,42 @@ TEST(AuditWorkload, PrivilegedHostPodIsJudgedByTheScanCatalog) {
   // The scan rules that fired are named: the same verdict as `kubeguard scan`.
   auto scan = scan_text(ev.request);
   for (const auto& f : scan.findings) {
-    if (f.severity >= Severity::High && !f.suppressed && !audit::reports_an_omission(f.rule_id)) {
+    if (f.severity >= Severity::High && !f.suppressed && !audit::reports_an_omission(f)) {
       EXPECT_NE(risky[0]->message.find(f.rule_id), std::string::npos) << f.rule_id;
     }
   }
   std::ostringstream out;
   for (const auto& a : alerts) audit::write_alert_json(out, a, "t");
   EXPECT_EQ(out.str().find("hunter2-very-secret"), std::string::npos);
+}
+
+TEST(AuditWorkload, ScanFindingsOfACreatedPodAreReportedUnderTheirOwnRules) {
+  // runAsUser: 0 written out is KG-POD-003 at high, as scan reports it; a
+  // pod that sets nothing gets the same rule at info (a default left unset,
+  // which nearly every pod has), so the stream keeps its signal.
+  auto d = make_detector();
+  Ev ev;
+  ev.code = 201;
+  ev.request = ev.response = pod(container("app", "nginx:1.27", R"(,"securityContext":{"runAsUser":0})"));
+  auto created = run(d, ev);
+  auto root = of_rule(created, "KG-POD-003");
+  ASSERT_EQ(root.size(), 1u);
+  EXPECT_EQ(root[0]->severity, Severity::High);
+  EXPECT_EQ(root[0]->path, "spec.containers[0].securityContext.runAsUser");
+  EXPECT_EQ(root[0]->container, "app");
+  auto scan = findings_of("KG-POD-003", ev.request);
+  ASSERT_EQ(scan.size(), 1u);
+  EXPECT_EQ(rules::fingerprint(audit::finding_of(*root[0])), rules::fingerprint(scan[0]));
+
+  Ev unset = ev;
+  unset.name = "plain";
+  unset.id = "id-2";
+  unset.request = unset.response = pod(container("app", "nginx:1.27"), "", "plain");
+  auto alerts = run(d, unset);
+  auto omission = of_rule(alerts, "KG-POD-003");
+  ASSERT_EQ(omission.size(), 1u);
+  EXPECT_EQ(omission[0]->severity, Severity::Info);
+  EXPECT_TRUE(of_rule(alerts, "KG-AUD-017").empty());
 }
 
 TEST(AuditWorkload, PodCreatedInKubeSystemByAUser) {

@@ -2,7 +2,7 @@
 // the attacks S1, S2, S3, S4 and S6 and ordinary work are performed with
 // kubectl and curl, the API server writes its audit log, and `kubeguard
 // audit` must raise each attack's alert and nothing high on ordinary work.
-// Skipped when no control plane runs (unless KG_CLUSTER_E2E=1). Everything is
+// Skipped unless KG_CLUSTER_E2E=1 (which starts a control plane if none runs). Everything is
 // filtered to this test's namespaces and webhook name: other tests may use
 // the same control plane at the same time.
 #include <unistd.h>

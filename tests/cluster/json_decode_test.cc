@@ -92,7 +92,7 @@ TEST(Resources, PathsAndEscaping) {
   ASSERT_NE(webhooks, nullptr);
   EXPECT_EQ(collection_path(*webhooks, "x"), "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations");
   EXPECT_EQ(find_resource("secrets"), nullptr);  // never read
-  EXPECT_EQ(scan_resources().size(), 18u);
+  EXPECT_EQ(scan_resources().size(), 19u);
 
   EXPECT_EQ(url_escape("eyJ2Ijo+/=="), "eyJ2Ijo%2B%2F%3D%3D");
   EXPECT_EQ(url_escape("a-b_c.d~"), "a-b_c.d~");

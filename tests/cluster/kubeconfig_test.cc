@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cluster/base64.h"
+#include "util/base64.h"
 
 namespace kg::cluster {
 namespace {
@@ -93,13 +93,13 @@ current-context: prod-admin
 }
 
 TEST(Base64, DecodesPaddedAndWrapped) {
-  EXPECT_EQ(base64_decode("aGVsbG8=").value(), "hello");
-  EXPECT_EQ(base64_decode("aGVs\nbG8h").value(), "hello!");
-  EXPECT_EQ(base64_decode("").value(), "");
-  EXPECT_FALSE(base64_decode("aGVsbG8").has_value());   // not a multiple of 4
-  EXPECT_FALSE(base64_decode("aGV$bG8=").has_value());  // outside the alphabet
-  EXPECT_FALSE(base64_decode("aG=sbG8=").has_value());  // data after padding
-  EXPECT_EQ(base64_decode(b64(kKeyPem)).value(), kKeyPem);
+  EXPECT_EQ(util::base64_decode("aGVsbG8=").value(), "hello");
+  EXPECT_EQ(util::base64_decode("aGVs\nbG8h").value(), "hello!");
+  EXPECT_EQ(util::base64_decode("").value(), "");
+  EXPECT_FALSE(util::base64_decode("aGVsbG8").has_value());   // not a multiple of 4
+  EXPECT_FALSE(util::base64_decode("aGV$bG8=").has_value());  // outside the alphabet
+  EXPECT_FALSE(util::base64_decode("aG=sbG8=").has_value());  // data after padding
+  EXPECT_EQ(util::base64_decode(b64(kKeyPem)).value(), kKeyPem);
 }
 
 TEST(Kubeconfig, CurrentContextWithFilesRelativeToTheKubeconfig) {
@@ -146,12 +146,13 @@ TEST(Kubeconfig, InlineClientCertificateAndToken) {
   EXPECT_EQ(config->client_key_pem, kKeyPem);
 }
 
-TEST(Kubeconfig, InsecureSkipTlsVerifyIsRefusedNamingFileAndField) {
+TEST(Kubeconfig, InsecureSkipTlsVerifyIsHonouredWithAWarning) {
   std::string text = R"(clusters:
 - name: c
   cluster:
     server: https://1.2.3.4
     insecure-skip-tls-verify: true
+    tls-server-name: api.internal
 users:
 - name: u
   user: {token: t}
@@ -161,12 +162,58 @@ contexts:
 current-context: x
 )";
   auto config = parse_kubeconfig(text, "/etc/kube/config", "");
-  ASSERT_FALSE(config);
-  EXPECT_EQ(config.error().kind, ErrorKind::Unsupported);
-  const std::string& m = config.error().message;
-  EXPECT_NE(m.find("/etc/kube/config:5:"), std::string::npos) << m;
-  EXPECT_NE(m.find("clusters[name=c].cluster.insecure-skip-tls-verify"), std::string::npos) << m;
-  EXPECT_NE(m.find("refused"), std::string::npos) << m;
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_TRUE(config->insecure_skip_tls_verify);
+  EXPECT_EQ(config->tls_server_name, "api.internal");
+  ASSERT_EQ(config->notes.size(), 1U);
+  EXPECT_NE(config->notes[0].find("warning: clusters[name=c]: insecure-skip-tls-verify is set"), std::string::npos)
+      << config->notes[0];
+  // With a CA as well it contradicts itself; kubectl refuses that too.
+  std::string both = text;
+  both.replace(both.find("    tls-server-name"), 0, "    certificate-authority-data: " + b64("CA") + "\n");
+  auto refused = parse_kubeconfig(both, "/etc/kube/config", "");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("clusters[name=c].cluster.insecure-skip-tls-verify: is set together with"),
+            std::string::npos)
+      << refused.error().message;
+}
+
+TEST(Kubeconfig, ExecPluginAndImpersonationAreRead) {
+  std::string text = R"(clusters:
+- name: c
+  cluster: {server: https://h}
+users:
+- name: u
+  user:
+    as: jane
+    as-groups: [dev, ops]
+    as-user-extra: {scopes: [view]}
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ./bin/get-token
+      args: [--cluster, c]
+      env: [{name: REGION, value: eu}]
+      interactiveMode: Never
+      provideClusterInfo: true
+      installHint: install get-token
+contexts:
+- name: x
+  context: {cluster: c, user: u}
+current-context: x
+)";
+  auto config = parse_kubeconfig(text, "/home/u/.kube/config", "");
+  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_TRUE(config->exec.has_value());
+  EXPECT_EQ(config->exec->command, "/home/u/.kube/bin/get-token") << "relative to the kubeconfig, as client-go";
+  EXPECT_EQ(config->exec->args, (std::vector<std::string>{"--cluster", "c"}));
+  ASSERT_EQ(config->exec->env.size(), 1U);
+  EXPECT_EQ(config->exec->env[0].first, "REGION");
+  EXPECT_TRUE(config->exec->provide_cluster_info);
+  EXPECT_EQ(config->exec->interactive_mode, "Never");
+  EXPECT_EQ(config->impersonate_user, "jane");
+  EXPECT_EQ(config->impersonate_groups, (std::vector<std::string>{"dev", "ops"}));
+  ASSERT_EQ(config->impersonate_extra.size(), 1U);
+  EXPECT_EQ(config->impersonate_extra[0].second, "view");
 }
 
 TEST(Kubeconfig, InsecureSkipTlsVerifyFalseIsAccepted) {
@@ -208,8 +255,22 @@ TEST(Kubeconfig, ErrorsNameTheFieldAndNeverTheSecret) {
       {"both file and data",
        cluster + "users:\n- name: u\n  user: {client-key: k, client-key-data: " + b64("x") + "}\n" + ctx, "",
        "both client-key and client-key-data are set"},
-      {"exec plugin", cluster + "users:\n- name: u\n  user:\n    exec: {command: aws}\n" + ctx, "",
-       "users[name=u].user.exec: credential plugins are not supported"},
+      {"exec without apiVersion", cluster + "users:\n- name: u\n  user:\n    exec: {command: aws}\n" + ctx, "",
+       "users[name=u].user.exec.apiVersion: is missing"},
+      {"exec v1alpha1",
+       cluster +
+           "users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1alpha1, command: "
+           "aws}\n" +
+           ctx,
+       "", "v1alpha1 was removed"},
+      {"exec v1 without interactiveMode",
+       cluster + "users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: aws}\n" +
+           ctx,
+       "", "users[name=u].user.exec.interactiveMode: is required"},
+      {"auth-provider", cluster + "users:\n- name: u\n  user:\n    auth-provider: {name: oidc}\n" + ctx, "",
+       "users[name=u].user.auth-provider: auth-provider plugins were removed from kubectl"},
+      {"groups without user", cluster + "users:\n- name: u\n  user: {as-groups: [g]}\n" + ctx, "",
+       "users[name=u].user.as: is required"},
       {"missing token file", cluster + "users:\n- name: u\n  user: {tokenFile: /nonexistent/kg/token}\n" + ctx, "",
        "users[name=u].user.tokenFile: cannot read /nonexistent/kg/token"},
       {"not yaml", "clusters: [", "", "config:2:1: while parsing"},

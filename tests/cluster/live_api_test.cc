@@ -1,5 +1,5 @@
-// The client against a real API server (scripts/controlplane.sh). Skipped
-// when no control plane runs; KG_CLUSTER_E2E=1 starts one.
+// The client against a real API server (scripts/controlplane.sh). Run only with
+// KG_CLUSTER_E2E=1, which starts one if none runs.
 #include <unistd.h>
 
 #include <atomic>

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "cluster/live_cluster.h"
+#include "support/json_schema.h"
 #include "support/test_support.h"
 
 namespace kg::cluster {
@@ -102,6 +103,13 @@ TEST(LiveQuarantine, IsolatesKeepsAndReplacesThePodThenReleasesIt) {
   EXPECT_NE(evidence.find("\"kind\":\"ReplicaSet\""), std::string::npos);
   EXPECT_NE(evidence.find("\"kind\":\"Deployment\""), std::string::npos);
   EXPECT_NE(evidence.find("\"reason\":\"miner sidecar\""), std::string::npos);
+  // What docs/schemas/quarantine-evidence.schema.json says it is.
+  std::string python = kg::testing::python_with_jsonschema();
+  ASSERT_FALSE(python.empty()) << "needs python3 with jsonschema (scripts/install-deps.sh: python3-jsonschema)";
+  EXPECT_EQ(kg::testing::validate_json_schema(
+                python, kg::testing::source("docs/schemas/quarantine-evidence.schema.json"), file, false),
+            "")
+      << evidence.substr(0, 2000);
 
   // Again: nothing changes, no second evidence file.
   std::string again = kubeguard(*live, "quarantine " + ns + "/" + suspect + " --evidence-dir " + cleanup.dir, &status);

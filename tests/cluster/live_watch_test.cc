@@ -118,7 +118,7 @@ TEST(LiveWatch, AlertsOnInjectionPathsAndSurvivesApiServerRestart) {
   std::string out = dir + "/watch.out", err = dir + "/watch.err";
   WatchProcess watch(cp.kubeconfig(), out, err);
   std::string status = wait_for_text(err, {"objects known"});
-  ASSERT_NE(status.find("watching 14 resources"), std::string::npos) << status;
+  ASSERT_NE(status.find("watching 15 resources"), std::string::npos) << status;
 
   // S1: a container added to a Deployment's template, then its image swapped.
   ASSERT_EQ(cp.kubectl("create namespace shop >/dev/null"), 0);

@@ -201,7 +201,7 @@ kind: EndpointSlice
 metadata:
   name: api-x7k2p
   namespace: shop
-  ownerReferences: [{apiVersion: v1, kind: Service, name: api, controller: true, uid: 1}]
+  ownerReferences: [{apiVersion: v1, kind: Service, name: api, controller: true, uid: "1"}]
 ---
 apiVersion: v1
 kind: Event
@@ -251,7 +251,7 @@ metadata:
   name: api-6d4cf56db6
   namespace: shop
   annotations: {deployment.kubernetes.io/revision: "1"}
-  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: api, controller: true, uid: 1}]
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: api, controller: true, uid: "1"}]
 spec:
   replicas: 0
   template:
@@ -317,7 +317,7 @@ kind: Job
 metadata:
   name: report-28870980
   namespace: shop
-  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: report, controller: true, uid: 1}]
+  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: report, controller: true, uid: "1"}]
 spec:
   template:
     spec:
@@ -335,7 +335,7 @@ kind: Job
 metadata:
   name: report-28872420
   namespace: shop
-  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: report, controller: true, uid: 1}]
+  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: report, controller: true, uid: "1"}]
 spec:
   template:
     spec:

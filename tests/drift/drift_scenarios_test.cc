@@ -76,7 +76,7 @@ metadata:
   namespace: shop
   labels: {app: web, pod-template-hash: 7c9f8d6b5}
   ownerReferences:
-    - {apiVersion: apps/v1, kind: Deployment, name: web, controller: true, uid: 1}
+    - {apiVersion: apps/v1, kind: Deployment, name: web, controller: true, uid: "1"}
 spec:
   selector:
     matchLabels: {app: web, pod-template-hash: 7c9f8d6b5}
@@ -97,7 +97,7 @@ metadata:
   namespace: shop
   labels: {app: web, pod-template-hash: 7c9f8d6b5}
   ownerReferences:
-    - {apiVersion: apps/v1, kind: ReplicaSet, name: web-7c9f8d6b5, controller: true, uid: 2}
+    - {apiVersion: apps/v1, kind: ReplicaSet, name: web-7c9f8d6b5, controller: true, uid: "2"}
 spec:
   containers:
     - name: web
@@ -281,7 +281,8 @@ TEST(DriftS5, LinkerdProxyArgsChangedIsHigh) {
   EXPECT_EQ(changed[0].severity, rules::Severity::High);
   EXPECT_EQ(changed[0].container, "linkerd-proxy");
   EXPECT_EQ(changed[0].container_role, "injected-sidecar");
-  EXPECT_NE(changed[0].message.find("(unset) -> [--inbound-ports-to-ignore=1-65535, --token=***]"), std::string::npos)
+  EXPECT_NE(changed[0].message.find("(unset) -> [--inbound-ports-to-ignore=1-65535, --token=<redacted>]"),
+            std::string::npos)
       << changed[0].message;
   EXPECT_EQ(changed[0].message.find("s3cr3t"), std::string::npos);
   EXPECT_EQ(result.findings.size(), 1u) << dump(result);

@@ -92,6 +92,17 @@ TEST(Config, UnknownRuleIsAnError) {
   EXPECT_EQ(r.errors[1].mark.line, 5u);
 }
 
+TEST(Config, FailOnNoneMeansFindingsNeverFail) {
+  auto none = parse("failOn: none\n");
+  EXPECT_TRUE(none.errors.empty());
+  EXPECT_TRUE(none.config.fail_never);
+  EXPECT_TRUE(parse("failOn: NONE\n").config.fail_never);
+  EXPECT_FALSE(parse("failOn: low\n").config.fail_never);
+  auto bad = parse("failOn: urgent\n");
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_NE(bad.errors[0].message.find("info, none"), std::string::npos) << bad.errors[0].message;
+}
+
 TEST(Config, BadValuesAreErrors) {
   EXPECT_EQ(parse("failOn: urgent\n").errors.size(), 1u);
   EXPECT_EQ(parse("severityOverrides:\n  KG-POD-001: loud\n").errors.size(), 1u);

@@ -22,10 +22,11 @@ TEST(ImageRef, RegistryWithPortIsNotATag) {
 }
 
 TEST(ImageRef, TagAndDigest) {
-  ImageRef r = parse_image("gcr.io/istio-release/proxyv2:1.22.0@sha256:abcd");
+  ImageRef r = parse_image(
+      "gcr.io/istio-release/proxyv2:1.22.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   EXPECT_EQ(r.repository(), "gcr.io/istio-release/proxyv2");
   EXPECT_EQ(r.tag, "1.22.0");
-  EXPECT_EQ(r.digest, "sha256:abcd");
+  EXPECT_EQ(r.digest, "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   EXPECT_TRUE(r.pinned());
   EXPECT_FALSE(r.latest());
 }
@@ -37,7 +38,7 @@ TEST(ImageRef, DockerHubOrganisationPath) {
 }
 
 TEST(ImageRef, DigestOnlyIsPinnedNotLatest) {
-  ImageRef r = parse_image("busybox@sha256:0123");
+  ImageRef r = parse_image("busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   EXPECT_FALSE(r.implicit_tag);
   EXPECT_FALSE(r.latest());
   EXPECT_EQ(r.repository(), "docker.io/library/busybox");
@@ -75,7 +76,7 @@ TEST(ImageRef, UpperCaseFirstComponentIsARegistry) {
 }
 
 TEST(ImageRef, LatestTagWithDigestIsPinned) {
-  ImageRef r = parse_image("nginx:latest@sha256:0123");
+  ImageRef r = parse_image("nginx:latest@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   EXPECT_TRUE(r.latest());
   EXPECT_TRUE(r.pinned());
   EXPECT_FALSE(r.implicit_tag);
@@ -86,8 +87,28 @@ TEST(ImageRef, MalformedReferencesAreNotValid) {
                                 "{{ .Values.image }}", "nginx :1.0"}) {
     EXPECT_FALSE(parse_image(text).valid) << text;
   }
-  for (std::string_view text : {"nginx", "a/b/c:1", "gcr.io/x/y@sha256:ab", "localhost:5000/app"}) {
+  for (std::string_view text :
+       {"nginx", "a/b/c:1", "gcr.io/x/y@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "localhost:5000/app"}) {
     EXPECT_TRUE(parse_image(text).valid) << text;
+  }
+}
+
+TEST(ImageRef, DigestFollowsTheOciGrammar) {
+  const std::string hex64(64, 'a');
+  const std::string hex128(128, '0');
+  EXPECT_TRUE(parse_image("app@sha256:" + hex64).pinned());
+  EXPECT_TRUE(parse_image("app@sha512:" + hex128).pinned());
+  // Too short, too long, upper case, not hex, unknown or upper-case algorithm,
+  // the length of the other algorithm: none of them pins anything.
+  for (const std::string& digest :
+       {std::string("sha256:abc"), "sha256:" + std::string(63, 'a'), "sha256:" + std::string(65, 'a'),
+        "sha256:" + std::string(64, 'A'), "sha256:" + std::string(63, 'a') + "g", "md5:" + std::string(32, 'a'),
+        "SHA256:" + hex64, "sha512:" + hex64, "sha256:" + hex128, std::string("sha256:"), ":" + hex64}) {
+    ImageRef r = parse_image("registry.example.com/app:1.0@" + digest);
+    EXPECT_FALSE(r.pinned()) << digest;
+    EXPECT_FALSE(r.digest_valid) << digest;
+    EXPECT_FALSE(r.valid) << digest;
   }
 }
 

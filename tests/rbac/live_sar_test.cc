@@ -17,11 +17,12 @@
 #include "cluster/api_client.h"
 #include "cluster/kubeconfig.h"
 #include "cluster/live_cluster.h"
+#include "cluster/rbac_source.h"
+#include "engine/rbac_source.h"
 #include "rbac/authorizer.h"
 #include "rbac/inject.h"
-#include "rbac/source.h"
-#include "report/json_writer.h"
 #include "support/test_support.h"
+#include "util/json_writer.h"
 
 namespace kg::rbac {
 namespace {
@@ -59,14 +60,14 @@ struct Renamer {
   }
 };
 
-void write_strings(report::JsonWriter& json, std::string_view key, const std::vector<std::string>& values) {
+void write_strings(util::JsonWriter& json, std::string_view key, const std::vector<std::string>& values) {
   if (values.empty()) return;
   json.key(key).begin_array();
   for (const auto& v : values) json.value(v);
   json.end_array();
 }
 
-void write_metadata(report::JsonWriter& json, const Renamer& r, std::string_view name, std::string_view ns,
+void write_metadata(util::JsonWriter& json, const Renamer& r, std::string_view name, std::string_view ns,
                     const k8s::Labels& labels) {
   json.key("metadata").begin_object();
   json.field("name", name);
@@ -80,7 +81,7 @@ void write_metadata(report::JsonWriter& json, const Renamer& r, std::string_view
 
 std::string role_json(const Role& role, const Renamer& r) {
   std::ostringstream out;
-  report::JsonWriter json(out, false);
+  util::JsonWriter json(out, false);
   json.begin_object();
   json.field("apiVersion", "rbac.authorization.k8s.io/v1").field("kind", role.cluster ? "ClusterRole" : "Role");
   write_metadata(json, r, role.cluster ? r.cluster_name(role.name) : role.name,
@@ -120,7 +121,7 @@ std::string role_json(const Role& role, const Renamer& r) {
 
 std::string binding_json(const Binding& b, const Renamer& r) {
   std::ostringstream out;
-  report::JsonWriter json(out, false);
+  util::JsonWriter json(out, false);
   json.begin_object();
   json.field("apiVersion", "rbac.authorization.k8s.io/v1")
       .field("kind", b.cluster ? "ClusterRoleBinding" : "RoleBinding");
@@ -153,7 +154,7 @@ std::string simple_json(std::string_view kind, std::string_view name, std::strin
 
 std::string sar_json(const UserInfo& user, const Attributes& a) {
   std::ostringstream out;
-  report::JsonWriter json(out, false);
+  util::JsonWriter json(out, false);
   json.begin_object();
   json.field("apiVersion", "authorization.k8s.io/v1").field("kind", "SubjectAccessReview");
   json.key("spec").begin_object();
@@ -179,7 +180,7 @@ std::string sar_json(const UserInfo& user, const Attributes& a) {
 Objects corpus_objects(const Renamer&) {
   Objects all;
   for (const auto& source : kSources) {
-    Loaded loaded = load_files({testing::corpus(source.path)});
+    Loaded loaded = engine::load_rbac_files({testing::corpus(source.path)});
     for (auto& r : loaded.objects.roles) {
       if (!r.cluster && r.name_space.empty()) r.name_space = source.namespace_;
     }
@@ -192,7 +193,7 @@ Objects corpus_objects(const Renamer&) {
     loaded.objects.pods.clear();
     all.merge(std::move(loaded.objects));
   }
-  Loaded planted = load_files({testing::source("examples/rbac/weak-sa.yaml")});
+  Loaded planted = engine::load_rbac_files({testing::source("examples/rbac/weak-sa.yaml")});
   planted.objects.pods.clear();
   all.merge(std::move(planted.objects));
   // Samples repeat some objects (istio's addons and their extras): the first one wins, as on a server.
@@ -316,7 +317,7 @@ TEST(LiveRbacSar, ModelAgreesWithSubjectAccessReview) {
   }
 
   // kubeguard's model of the whole cluster, read back through the API.
-  Loaded loaded = load_cluster(*client, "cluster:test");
+  Loaded loaded = cluster::load_rbac(*client, "cluster:test");
   ASSERT_TRUE(loaded.errors.empty()) << doc::format_error(loaded.errors[0]);
   Policy policy = Policy::build(std::move(loaded.objects));
 

@@ -49,8 +49,15 @@ TEST(RbacCli, WhoCanAndWhoCanInject) {
   std::string out;
   EXPECT_EQ(run_kubeguard("rbac who-can patch deployments --api-group apps -n shop " + example(), &out), 0);
   EXPECT_NE(out.find("ServiceAccount shop/report-builder"), std::string::npos) << out;
-  EXPECT_EQ(run_kubeguard("rbac who-can patch deployments -n shop " + example(), &out), 0);  // core group: nobody
-  EXPECT_NE(out.find("nobody in the input"), std::string::npos) << out;
+  // Names as kubectl takes them; the built-in resource's group unless --api-group says otherwise.
+  for (std::string name : {"deployments", "deployment", "deploy", "Deployment", "deployments.apps"}) {
+    EXPECT_EQ(run_kubeguard("rbac who-can patch " + name + " -n shop " + example(), &out), 0) << name;
+    EXPECT_NE(out.find("ServiceAccount shop/report-builder"), std::string::npos) << name << ": " << out;
+  }
+  EXPECT_EQ(run_kubeguard("rbac who-can patch deployments --api-group '' -n shop " + example(), &out), 0);
+  EXPECT_NE(out.find("nobody in the input"), std::string::npos) << "core group: nobody\n" << out;
+  EXPECT_EQ(run_kubeguard("rbac who-can list secret -n shop -f json " + example(), &out), 0);
+  EXPECT_NE(out.find("\"resource\": \"secrets\""), std::string::npos) << out;
   EXPECT_EQ(run_kubeguard("rbac who-can list secrets -n shop -f json " + example(), &out), 0);
   EXPECT_NE(out.find("\"name\": \"report-builder\""), std::string::npos) << out;
   EXPECT_EQ(run_kubeguard("rbac who-can-inject -n shop " + example(), &out), 1);

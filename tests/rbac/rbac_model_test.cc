@@ -4,10 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/rbac_source.h"
 #include "rbac/attack_paths.h"
 #include "rbac/authorizer.h"
 #include "rbac/inject.h"
-#include "rbac/source.h"
 #include "rbac_test_util.h"
 #include "support/test_support.h"
 
@@ -134,7 +134,8 @@ subjects: [{kind: ServiceAccount, name: payments-api, namespace: payments}]
   EXPECT_TRUE(authorize(p, sa, ask("delete", "", "nodes", "")));
   EXPECT_TRUE(authorize(p, sa, ask("create", "", "pods/exec", "kube-system")));
   EXPECT_FALSE(authorize(p, service_account_user("payments", "other"), ask("get", "", "pods", "payments")));
-  // A cluster-admin of the input is used as written.
+  // A cluster-admin of the input keeps what it writes and gets the default's
+  // rules back: the API server's reconciliation adds them at its next start.
   Policy own = rbac_policy(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: cluster-admin}
@@ -146,15 +147,29 @@ metadata: {name: payments-admin}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
 subjects: [{kind: ServiceAccount, name: payments-api, namespace: payments}]
 )");
-  EXPECT_FALSE(authorize(own, sa, ask("delete", "", "nodes", "")));
+  EXPECT_TRUE(authorize(own, sa, ask("delete", "", "nodes", "")));
   EXPECT_TRUE(authorize(own, sa, ask("get", "", "pods", "x")));
+  // A role of another name is used exactly as written.
+  Policy other = rbac_policy(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: payments-admin}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: payments-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: payments-admin}
+subjects: [{kind: ServiceAccount, name: payments-api, namespace: payments}]
+)");
+  EXPECT_FALSE(authorize(other, sa, ask("delete", "", "nodes", "")));
+  EXPECT_TRUE(authorize(other, sa, ask("get", "", "pods", "x")));
 }
 
 TEST(RbacModel, FieldsThatCannotBeReadAreIssuesWithFileAndLine) {
   auto objects = rbac_objects(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: bad, namespace: x}
-roleRef: {kind: Secret, name: y}
+roleRef: {kind: Secret, name: s}
 subjects: [{kind: Robot, name: r}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
@@ -174,7 +189,7 @@ rules:
 }
 
 TEST(RbacInject, PlantedWeakServiceAccountCanInjectAndItsPodIsAnAttackPath) {
-  Loaded loaded = load_files({testing::source("examples/rbac/weak-sa.yaml")});
+  Loaded loaded = engine::load_rbac_files({testing::source("examples/rbac/weak-sa.yaml")});
   ASSERT_TRUE(loaded.errors.empty()) << doc::format_error(loaded.errors[0]);
   Policy p = Policy::build(std::move(loaded.objects));
   auto answers = who_can_inject(p, "shop");
@@ -199,13 +214,13 @@ TEST(RbacInject, PlantedWeakServiceAccountCanInjectAndItsPodIsAnAttackPath) {
 TEST(RbacInject, EscalateNeedsWriteOnRolesToo) {
   constexpr std::string_view base = R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
-metadata: {name: r, namespace: n}
+metadata: {name: r, namespace: ns}
 rules:
   - {apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [%VERBS%]}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
-metadata: {name: b, namespace: n}
+metadata: {name: b, namespace: ns}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
 subjects: [{kind: User, name: dave}]
 )";
@@ -213,7 +228,7 @@ subjects: [{kind: User, name: dave}]
     std::string text(base);
     text.replace(text.find("%VERBS%"), 7, verbs);
     Policy p = rbac_policy(text);
-    return inject_reach(p, authenticated_user("dave"), "n");
+    return inject_reach(p, authenticated_user("dave"), "ns");
   };
   EXPECT_TRUE(with("escalate").empty());
   auto reach = with("escalate, update");
@@ -224,22 +239,22 @@ subjects: [{kind: User, name: dave}]
 TEST(RbacInject, TokenMountFollowsPodThenServiceAccount) {
   Policy p = rbac_policy(R"(apiVersion: v1
 kind: ServiceAccount
-metadata: {name: quiet, namespace: n}
+metadata: {name: quiet, namespace: ns}
 automountServiceAccountToken: false
 ---
 apiVersion: v1
 kind: Pod
-metadata: {name: a, namespace: n}
+metadata: {name: a, namespace: ns}
 spec: {serviceAccountName: quiet, containers: [{name: c, image: i}]}
 ---
 apiVersion: v1
 kind: Pod
-metadata: {name: b, namespace: n}
+metadata: {name: b, namespace: ns}
 spec: {serviceAccountName: quiet, automountServiceAccountToken: true, containers: [{name: c, image: i}]}
 ---
 apiVersion: v1
 kind: Pod
-metadata: {name: c, namespace: n}
+metadata: {name: c, namespace: ns}
 spec: {containers: [{name: c, image: i}]}
 )");
   ASSERT_EQ(p.pods().size(), 3u);

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "report/json_writer.h"
+#include "util/json_writer.h"
 
 namespace kg::report {
 namespace {
@@ -35,7 +35,7 @@ TEST(JsonEscape, EverySpecialByteAtEveryPositionOfLongAndShortText) {
       for (char special : specials) {
         std::string text(length, 'a');
         text[at] = special;
-        ASSERT_EQ(json_escaped(text), escaped_byte_by_byte(text)) << "length " << length << " at " << at;
+        ASSERT_EQ(util::json_escaped(text), escaped_byte_by_byte(text)) << "length " << length << " at " << at;
       }
     }
   }
@@ -45,10 +45,10 @@ TEST(JsonEscape, BytesAboveAsciiAndJustAboveControlPassThrough) {
   // UTF-8 bytes (>= 0x80), space (0x20), DEL (0x7f) and the byte after '"'
   // and '\\' must not be taken for characters that need escaping.
   std::string text = "h\xc3\xa9llo w\xf0\x9f\x98\x80rld \x7f #]^ 0123456789 \xff\xfe";
-  EXPECT_EQ(json_escaped(text), text);
-  EXPECT_EQ(json_escaped(std::string(64, ' ')), std::string(64, ' '));
+  EXPECT_EQ(util::json_escaped(text), text);
+  EXPECT_EQ(util::json_escaped(std::string(64, ' ')), std::string(64, ' '));
   std::string mixed = std::string(17, '\x80') + "\"" + std::string(9, '\x9f') + "\x1f";
-  EXPECT_EQ(json_escaped(mixed), escaped_byte_by_byte(mixed));
+  EXPECT_EQ(util::json_escaped(mixed), escaped_byte_by_byte(mixed));
 }
 
 }  // namespace

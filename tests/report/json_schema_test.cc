@@ -73,7 +73,7 @@ struct SchemaWalk {
 std::vector<engine::ScanResult> samples() {
   std::vector<engine::ScanResult> out;
   out.push_back(sample_scan());
-  out.push_back(scan_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: n\n"));
+  out.push_back(scan_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ns\n"));
   engine::ScanResult unknown_rule;
   rules::Finding f;
   f.rule_id = "KG-XYZ-999";

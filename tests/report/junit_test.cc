@@ -131,7 +131,7 @@ TEST(JunitReport, LoadErrorsAreErrorCases) {
 }
 
 TEST(JunitReport, CleanScanIsOnePassingCase) {
-  engine::ScanResult result = scan_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: n\n");
+  engine::ScanResult result = scan_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ns\n");
   xml::Element root = read_xml(render(report::Format::Junit, result));
   EXPECT_EQ(root.attr("tests"), "1");
   EXPECT_EQ(root.attr("failures"), "0");

@@ -1,9 +1,12 @@
+#include <cctype>
 #include <set>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "report/report_test_util.h"
 #include "report/sarif_fields.h"
+#include "rules/fingerprint.h"
 
 namespace kg::testing {
 namespace {
@@ -187,7 +190,7 @@ TEST(SarifReport, LoadErrorsBecomeToolNotifications) {
 }
 
 TEST(SarifReport, CleanScanIsSuccessfulWithNoResults) {
-  engine::ScanResult result = scan_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: n\n");
+  engine::ScanResult result = scan_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ns\n");
   Json json = sarif_of(result);
   const auto& run = run_of(json);
   EXPECT_EQ(run.get("results")->size(), 0U);
@@ -262,7 +265,7 @@ std::string fingerprint_of(const rules::Finding& f) {
   engine::ScanResult result;
   result.findings.push_back(f);
   Json json = sarif_of(result);
-  return str(run_of(json).get("results")->items()[0].find({"partialFingerprints", "primaryLocationLineHash"}));
+  return str(run_of(json).get("results")->items()[0].find({"partialFingerprints", "kubeguard/v2"}));
 }
 
 TEST(SarifReport, FingerprintIgnoresLinesButNotIdentity) {
@@ -285,9 +288,13 @@ TEST(SarifReport, FingerprintIgnoresLinesButNotIdentity) {
   other_object.object.name = "api";
   auto other_path = base;
   other_path.path = "spec.template.spec.containers[1].securityContext.privileged";
-  auto other_file = base;
-  other_file.file = "k8s/other.yaml";
-  for (const auto* f : {&other_rule, &other_object, &other_path, &other_file}) EXPECT_NE(fingerprint_of(*f), fp);
+  for (const auto* f : {&other_rule, &other_object, &other_path}) EXPECT_NE(fingerprint_of(*f), fp);
+  // One identity whichever front found it: the object read from the API
+  // server, an admission review or an audit event has no file.
+  auto from_cluster = base;
+  from_cluster.file.clear();
+  EXPECT_EQ(fingerprint_of(from_cluster), fp);
+  EXPECT_EQ(fp.substr(0, 16), rules::fingerprint(base));
 }
 
 TEST(SarifReport, FingerprintsInOneRunAreUnique) {
@@ -296,14 +303,67 @@ TEST(SarifReport, FingerprintsInOneRunAreUnique) {
   result.findings.push_back(plain_finding("a.yaml", 3));  // the same rule on the same field twice
   Json json = sarif_of(result);
   auto results = run_of(json).get("results")->items();
-  EXPECT_NE(str(results[0].find({"partialFingerprints", "kubeguard/v1"})),
-            str(results[1].find({"partialFingerprints", "kubeguard/v1"})));
+  EXPECT_NE(str(results[0].find({"partialFingerprints", "kubeguard/v2"})),
+            str(results[1].find({"partialFingerprints", "kubeguard/v2"})));
   auto sample = sample_scan();
   Json sample_json = sarif_of(sample);
   std::set<std::string> seen;
   for (const auto& r : run_of(sample_json).get("results")->items()) {
-    EXPECT_TRUE(seen.insert(str(r.find({"partialFingerprints", "primaryLocationLineHash"}))).second);
+    EXPECT_TRUE(seen.insert(str(r.find({"partialFingerprints", "kubeguard/v2"}))).second);
   }
+}
+
+TEST(SarifReport, LeavesTheLineHashToTheUploadAction) {
+  Json json = sarif_of(sample_scan());
+  for (const auto& r : run_of(json).get("results")->items()) {
+    EXPECT_EQ(r.find({"partialFingerprints", "primaryLocationLineHash"}), nullptr);
+    EXPECT_NE(r.find({"partialFingerprints", "kubeguard/v2"}), nullptr);
+  }
+}
+
+TEST(SarifReport, RulesLinkToTheirHelpAndTheToolToItsHome) {
+  Json json = sarif_of(sample_scan());
+  const auto& driver = *run_of(json).find({"tool", "driver"});
+  EXPECT_EQ(str(driver.get("informationUri")), "https://github.com/kubeguard/kubeguard");
+  for (const auto& rule : driver.get("rules")->items()) {
+    std::string id = str(rule.get("id"));
+    std::string anchor = id;
+    for (auto& c : anchor) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_EQ(str(rule.get("helpUri")),
+              fmt::format("https://github.com/kubeguard/kubeguard/blob/v{}/docs/rules.md#{}", KG_VERSION, anchor));
+    // The anchor is a heading of the rules reference.
+    EXPECT_NE(read_file(source("docs/rules.md")).find("\n### " + id + "\n"), std::string::npos) << id;
+  }
+}
+
+TEST(SarifReport, CapsResultsAtGithubsLimitKeepingTheMostSevereWithANote) {
+  engine::ScanResult result;
+  auto low = plain_finding("a.yaml", 3);
+  low.severity = rules::Severity::Low;
+  auto critical = plain_finding("b.yaml", 4);
+  critical.severity = rules::Severity::Critical;
+  for (size_t i = 0; i < 25005; ++i) result.findings.push_back(low);
+  for (size_t i = 0; i < 10; ++i) result.findings.push_back(critical);
+  std::string text = render(report::Format::Sarif, result, 1);
+  auto json = parse_json(text);
+  ASSERT_TRUE(json.has_value());
+  const auto& run = run_of(*json);
+  auto results = run.get("results")->items();
+  ASSERT_EQ(results.size(), 25000U);
+  size_t criticals = 0;
+  for (const auto& r : results) criticals += str(r.find({"properties", "severity"})) == "critical" ? 1 : 0;
+  EXPECT_EQ(criticals, 10U) << "the most severe are kept";
+  const auto* notes = run.get("invocations")->items()[0].get("toolExecutionNotifications");
+  ASSERT_NE(notes, nullptr);
+  bool noted = false;
+  for (const auto& n : notes->items()) {
+    if (str(n.find({"descriptor", "id"})) == "results-capped") {
+      noted = true;
+      EXPECT_EQ(str(n.get("level")), "warning");
+      EXPECT_NE(str(n.find({"message", "text"})).find("15 of 25015 results left out"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(noted);
 }
 
 TEST(SarifReport, UnknownRuleStillGetsADescriptor) {
@@ -369,6 +429,32 @@ TEST(SarifReport, ValidatesAgainstThePublishedSchema) {
   EXPECT_NE(shell_ok(command + " " + bad), true);
   std::string not_sarif = scratch.write("not.sarif", R"({"version": "2.1.0", "runs": [{"results": []}]})");
   EXPECT_NE(shell_ok(command + " " + not_sarif), true);
+}
+
+// Audit findings (KG-AUD alerts and the scan rules' findings on the objects a
+// request wrote) in the same SARIF, from a log the test control plane wrote.
+TEST(SarifReport, AuditFindingsValidateAgainstThePublishedSchema) {
+  ScratchDir scratch;
+  std::string schema = sarif_schema_path();
+  std::string python = python_with("jsonschema");
+  if (!std::filesystem::exists(schema) || python.empty()) {
+    GTEST_SKIP() << "needs python3 jsonschema and the SARIF schema at " << schema;
+  }
+  std::string out;
+  int status = run_kubeguard("audit -q -f sarif " + source("tests/data/same-verdict/apiserver-audit.log"), &out);
+  EXPECT_EQ(status, 1) << "privileged pods fail the default gate";
+  auto json = parse_json(out);
+  ASSERT_TRUE(json.has_value()) << out.substr(0, 500);
+  const auto& run = run_of(*json);
+  std::set<std::string> rules;
+  for (const auto& r : run.get("results")->items()) rules.insert(str(r.get("ruleId")));
+  EXPECT_TRUE(rules.contains("KG-AUD-017"));
+  EXPECT_TRUE(rules.contains("KG-POD-001"));
+  EXPECT_EQ(run.get("invocations")->items()[0].get("exitCode")->as_int(), 1);
+  std::string file = scratch.write("audit.sarif", out);
+  std::string command = python + " " + source("scripts/validate-sarif.py") + " --schema " + schema;
+  if (std::filesystem::exists(multitool_path())) command += " --multitool " + multitool_path();
+  EXPECT_EQ(std::system((command + " " + file).c_str()), 0) << command << " " << file;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // line, and the audit hook.
 #include "fronts/server/handler.h"
 
+#include <ctime>
 #include <mutex>
 
 #include <gtest/gtest.h>
@@ -42,7 +43,7 @@ TEST(ServerHandler, ValidateAnswersWithTheDecisionAndLogsOneLine) {
   const std::string& line = logged.lines[0];
   for (std::string_view part :
        {"uid=" + spec.uid, std::string("kind=Pod"), std::string("op=CREATE"), std::string("object=shop/web"),
-        std::string("verdict=denied"), std::string("KG-POD-001"), std::string("latency_ms=")}) {
+        std::string("verdict=denied"), std::string("KG-POD-001:critical"), std::string("latency_ms=")}) {
     EXPECT_NE(line.find(part), std::string::npos) << part << " in " << line;
   }
   // The object never reaches the log: not its values, not its fields.
@@ -99,6 +100,45 @@ TEST(ServerHandler, MetricsCountKindOperationVerdictLatencyAndRules) {
   EXPECT_NE(m.find("kubeguard_admission_duration_seconds_bucket{le=\"+Inf\"} 3"), std::string::npos) << m;
   EXPECT_NE(m.find("# TYPE kubeguard_admission_duration_seconds histogram"), std::string::npos) << m;
   EXPECT_NE(m.find("kubeguard_admission_rule_hits_total{rule=\"KG-POD-001\"} 2"), std::string::npos) << m;
+}
+
+// kubeguard_build_info and the process metrics Prometheus expects; every
+// metric the example alert rules of deploy/ read is one /metrics serves.
+TEST(ServerHandler, MetricsCarryBuildInfoProcessMetricsAndWhatTheAlertRulesRead) {
+  Handler handler(testing::catalog(), {}, {}, nullptr);
+  // The server's own gauges are the server's to test (attack_test.cc); here, their names.
+  handler.set_gauges([] {
+    return std::string("kubeguard_request_memory_reserved_bytes 0\nkubeguard_request_memory_limit_bytes 1\n");
+  });
+  std::string m = handler.handle("GET", "/metrics", "").body;
+  EXPECT_NE(m.find("kubeguard_build_info{version=\"" KG_VERSION "\""), std::string::npos) << m;
+  for (std::string_view name : {"process_cpu_seconds_total ", "process_resident_memory_bytes ", "process_open_fds ",
+                                "process_max_fds ", "process_start_time_seconds ", "process_virtual_memory_bytes "}) {
+    EXPECT_NE(m.find(std::string("\n") + std::string(name)), std::string::npos) << name;
+  }
+  size_t rss_at = m.find("\nprocess_resident_memory_bytes ");
+  ASSERT_NE(rss_at, std::string::npos);
+  EXPECT_GT(std::stod(m.substr(rss_at + 31)), 1e6);  // this test process holds more than a megabyte
+  size_t start_at = m.find("\nprocess_start_time_seconds ");
+  ASSERT_NE(start_at, std::string::npos);
+  double started = std::stod(m.substr(start_at + 28));
+  double now = static_cast<double>(std::time(nullptr));
+  EXPECT_LT(started, now + 1);
+  EXPECT_GT(started, now - 24 * 3600);
+
+  std::string rules = testing::read_file(testing::source("deploy/monitoring/prometheus-rules.yaml"));
+  size_t checked = 0;
+  for (std::string_view prefix : {"kubeguard_", "process_"}) {
+    for (size_t at = rules.find(prefix); at != std::string::npos; at = rules.find(prefix, at + 1)) {
+      size_t end = rules.find_first_not_of("abcdefghijklmnopqrstuvwxyz_", at);
+      std::string name = rules.substr(at, end - at);
+      if (name.ends_with("_bucket")) name.resize(name.size() - 7);
+      bool served = m.find(name + " ") != std::string::npos || m.find(name + "{") != std::string::npos;
+      EXPECT_TRUE(served) << name << " is read by an alert rule but not served";
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 7u);
 }
 
 TEST(ServerHandler, AuditRouteIs501UntilAHookIsSet) {

@@ -45,6 +45,20 @@ class TestPki {
   bool ok() const { return ok_; }
   std::string path(std::string_view name) const { return dir_ + "/" + std::string(name); }
 
+  // Makes NAME.crt and NAME.key of a client (extendedKeyUsage clientAuth)
+  // signed by this CA, or by a CA of its own when `foreign` (a caller the
+  // server must not trust).
+  bool issue_client(const std::string& name, const std::string& cn, bool foreign = false) const {
+    std::string ca = foreign ? "other-ca" : "ca";
+    return (!foreign || sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+                           "-subj /CN=other-ca -keyout other-ca.key -out other-ca.crt")) &&
+           sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=" + cn + " -keyout " +
+              name + ".key -out " + name + ".csr") &&
+           sh("printf 'extendedKeyUsage=clientAuth\\n' > " + name + ".ext") &&
+           sh("openssl x509 -req -in " + name + ".csr -CA " + ca + ".crt -CAkey " + ca +
+              ".key -CAcreateserial -days 2 " + "-extfile " + name + ".ext -out " + name + ".crt");
+  }
+
   // Makes NAME.crt and NAME.key for 127.0.0.1 with common name `cn`.
   bool issue(const std::string& name, const std::string& cn) const {
     return sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=" + cn + " -keyout " +
@@ -81,10 +95,15 @@ class TlsClient {
 
   // Connects and completes the handshake; max_version limits the protocol (to
   // check that old ones are refused).
-  bool connect(unsigned short port, const std::string& ca_file, int max_version = 0) {
+  bool connect(unsigned short port, const std::string& ca_file, int max_version = 0,
+               const std::string& client_cert = "", const std::string& client_key = "") {
     std::signal(SIGPIPE, SIG_IGN);  // writing to a connection the server closed must fail, not kill the test
     ctx_ = SSL_CTX_new(TLS_client_method());
     if (ctx_ == nullptr || SSL_CTX_load_verify_locations(ctx_, ca_file.c_str(), nullptr) != 1) return false;
+    if (!client_cert.empty() && (SSL_CTX_use_certificate_chain_file(ctx_, client_cert.c_str()) != 1 ||
+                                 SSL_CTX_use_PrivateKey_file(ctx_, client_key.c_str(), SSL_FILETYPE_PEM) != 1)) {
+      return false;
+    }
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
     if (max_version != 0) {
       SSL_CTX_set_min_proto_version(ctx_, TLS1_VERSION);

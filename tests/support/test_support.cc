@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "doc/source.h"
+#include "engine/session.h"
 #include "k8s/object.h"
 
 namespace kg::testing {
@@ -19,22 +20,18 @@ const rules::Catalog& catalog() {
 
 engine::ScanResult scan_text(std::string_view text, const engine::Config& config, std::string_view name) {
   engine::ScanResult result;
-  k8s::Inventory inventory;
+  engine::Session session(catalog(), config);
   std::vector<doc::Document> documents;
   doc::load_text(
       text, name, [&](doc::Document&& d) { documents.push_back(std::move(d)); },
       [&](doc::LoadError&& e) { result.errors.push_back(std::move(e)); });
   for (const auto& d : documents) {
     ++result.summary.documents;
-    k8s::Extraction extraction;
-    k8s::extract_objects(d, extraction);
-    result.summary.skipped_documents += extraction.skipped_documents;
-    for (const auto& o : extraction.objects) {
-      ++result.summary.objects;
-      engine::evaluate_object(o, catalog(), config, result.findings, &inventory);
-    }
+    engine::DocumentCounts counts = session.add(d, result.findings, result.errors);
+    result.summary.objects += counts.objects;
+    result.summary.skipped_documents += counts.skipped_documents;
   }
-  engine::evaluate_inventory(inventory, catalog(), config, result.findings);
+  session.finish(result.findings);
   engine::summarize(result);
   return result;
 }

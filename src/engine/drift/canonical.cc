@@ -24,6 +24,11 @@ bool all_scalars(const doc::Node& sequence) {
   return true;
 }
 
+// No Kubernetes object nests this deep; a subtree below it is one opaque
+// value, so a hostile document (a 40,000-deep alias chain) neither exhausts
+// the stack nor builds paths quadratic in its depth.
+constexpr int kMaxFlattenDepth = 64;
+
 std::string join_path(std::string_view prefix, std::string_view key) {
   if (prefix.empty()) return std::string(key);
   return fmt::format("{}.{}", prefix, key);
@@ -58,8 +63,14 @@ std::string scalar_text(const doc::Node& node) {
   return std::string(node.str());
 }
 
-void flatten(const doc::Node* node, std::string_view prefix, const IsDefault& is_default, FlatMap& out) {
+namespace {
+
+void flatten_at(const doc::Node* node, std::string_view prefix, const IsDefault& is_default, FlatMap& out, int depth) {
   if (node == nullptr || node->is_null()) return;
+  if (depth > kMaxFlattenDepth && !node->is_scalar()) {
+    out[std::string(prefix)] = FlatValue{fmt::format("(nested deeper than {} levels)", kMaxFlattenDepth), {}, false};
+    return;
+  }
   if (node->is_scalar()) {
     std::string text = scalar_text(*node);
     if (text.empty() || (is_default && is_default(prefix, text))) return;
@@ -67,7 +78,7 @@ void flatten(const doc::Node* node, std::string_view prefix, const IsDefault& is
     return;
   }
   if (node->is_mapping()) {
-    for (const auto& e : node->entries()) flatten(&e.value, join_path(prefix, e.key), is_default, out);
+    for (const auto& e : node->entries()) flatten_at(&e.value, join_path(prefix, e.key), is_default, out, depth + 1);
     return;
   }
   if (node->size() == 0) return;
@@ -89,13 +100,19 @@ void flatten(const doc::Node* node, std::string_view prefix, const IsDefault& is
     if (named) {
       // The name is the key already; keep the rest.
       for (const auto& e : item.entries()) {
-        if (e.key != "name") flatten(&e.value, join_path(key, e.key), is_default, out);
+        if (e.key != "name") flatten_at(&e.value, join_path(key, e.key), is_default, out, depth + 2);
       }
       if (item.size() == 1) out[key] = FlatValue{"(present)", {}, false};
     } else {
-      flatten(&item, key, is_default, out);
+      flatten_at(&item, key, is_default, out, depth + 1);
     }
   }
+}
+
+}  // namespace
+
+void flatten(const doc::Node* node, std::string_view prefix, const IsDefault& is_default, FlatMap& out) {
+  flatten_at(node, prefix, is_default, out, 0);
 }
 
 std::vector<FlatChange> compare(const FlatMap& before, const FlatMap& after) {

@@ -14,6 +14,7 @@
 #include "engine/drift/owners.h"
 #include "engine/drift/pod_diff.h"
 #include "engine/drift/text.h"
+#include "engine/session.h"
 #include "engine/suppression.h"
 
 namespace kg::engine {
@@ -32,16 +33,23 @@ struct Side {
   ObjectIndex index;
 };
 
-Side extract(std::span<const doc::Document> documents, std::string_view default_namespace, Summary& summary) {
+// The objects of one side, read through an evaluation session without rules
+// (the loop every front uses): Lists expanded and errors reported as a scan
+// reports them (a List kubectl refuses is an error here too).
+Side extract(std::span<const doc::Document> documents, std::string_view default_namespace, const Config& config,
+             ScanResult& result) {
   Side side;
+  const RuleIndex no_rules;
+  Session session(no_rules, config, Session::Facts::Never);
+  std::vector<rules::Finding> none;  // a session without rules finds nothing
+  const ObjectVisitor keep = [&](const k8s::Object& object, const k8s::PodSpecView*) {
+    side.objects.push_back(object);
+  };
   for (const auto& d : documents) {
-    k8s::Extraction extraction;
-    k8s::extract_objects(d, extraction);
-    summary.skipped_documents += extraction.skipped_documents;
-    for (auto& o : extraction.objects) side.objects.push_back(std::move(o));
+    result.summary.skipped_documents += session.add(d, none, result.errors, keep).skipped_documents;
   }
-  summary.documents += documents.size();
-  summary.objects += side.objects.size();
+  result.summary.documents += documents.size();
+  result.summary.objects += side.objects.size();
   for (const auto& o : side.objects) side.keys.push_back(drift::key_of(o.ref, default_namespace));
   // Indexed once the vector no longer moves.
   for (size_t i = 0; i < side.objects.size(); ++i) side.index.add(side.keys[i], side.objects[i]);
@@ -182,8 +190,8 @@ void load_side(const std::vector<std::string>& paths, const Config& config, std:
 ScanResult diff_documents(std::span<const doc::Document> baseline, std::span<const doc::Document> live,
                           std::string_view default_namespace, const Config& config) {
   ScanResult result;
-  Side base = extract(baseline, default_namespace, result.summary);
-  Side now = extract(live, default_namespace, result.summary);
+  Side base = extract(baseline, default_namespace, config, result);
+  Side now = extract(live, default_namespace, config, result);
   Comparison(base, now, config, result).run();
   summarize(result);
   return result;
@@ -198,7 +206,9 @@ ScanResult diff(const DiffRequest& request, const Config& config) {
   ScanResult result = diff_documents(baseline, live, request.default_namespace, config);
   result.summary.files = loaded.summary.files;
   result.summary.excluded_files = loaded.summary.excluded_files;
-  result.errors = std::move(loaded.errors);
+  // Files that could not be read first, then what the documents held.
+  result.errors.insert(result.errors.begin(), std::make_move_iterator(loaded.errors.begin()),
+                       std::make_move_iterator(loaded.errors.end()));
   summarize(result);
   return result;
 }

@@ -4,12 +4,13 @@
 
 namespace kg::engine::drift {
 
-void DriftEmitter::report(DriftRule rule, rules::Severity severity, std::string path, const doc::Node* at,
+void DriftEmitter::report(DriftRule rule, rules::CaseName severity_case, std::string path, const doc::Node* at,
                           std::string message, const k8s::ContainerView* container) {
-  const rules::RuleMeta& meta = rules::drift::meta(rule);
+  const rules::GradedRule graded = rules::drift::graded(rule);
+  const rules::RuleMeta& meta = *graded.meta;
   if (!config_.rule_enabled(meta.id)) return;
   rules::Emitter emitter(meta, live_, out_);
-  emitter.report(severity, std::move(path), at, std::move(message), container);
+  emitter.report(graded.severity_of(severity_case), std::move(path), at, std::move(message), container);
   apply_policy(out_.back(), meta, ignore_, config_);
 }
 

@@ -12,6 +12,7 @@
 #include "k8s/pod_spec.h"
 #include "rules/drift/drift_rules.h"
 #include "rules/finding.h"
+#include "rules/severity_case.h"
 
 namespace kg::engine::drift {
 
@@ -25,8 +26,9 @@ class DriftEmitter {
       : live_(live), ignore_(std::move(ignore)), config_(config), out_(out) {}
 
   // `path` is relative to the live object; `at` the live node the finding points
-  // at (the object itself when null).
-  void report(DriftRule rule, rules::Severity severity, std::string path, const doc::Node* at, std::string message,
+  // at (the object itself when null). The severity is the one the rule's
+  // metadata gives `severity_case` ("" for the rule's own).
+  void report(DriftRule rule, rules::CaseName severity_case, std::string path, const doc::Node* at, std::string message,
               const k8s::ContainerView* container = nullptr);
 
   const k8s::Object& live() const { return live_; }

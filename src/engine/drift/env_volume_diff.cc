@@ -91,15 +91,6 @@ std::vector<std::string> labels(const KeyedList& list, const std::vector<std::st
   return out;
 }
 
-const doc::Node* live_volume(const k8s::PodSpecView& pod, std::string_view name) {
-  const doc::Node* volumes = pod.spec->get("volumes");
-  if (volumes == nullptr || !volumes->is_sequence()) return nullptr;
-  for (const auto& v : volumes->items()) {
-    if (k8s::string_at(&v, "name") == name) return &v;
-  }
-  return nullptr;
-}
-
 bool mount_default(std::string_view path, std::string_view value) {
   return (path == "readOnly" && value == "false") || (path == "mountPropagation" && value == "None") ||
          (path == "recursiveReadOnly" && value == "Disabled");
@@ -174,25 +165,36 @@ void diff_env(const k8s::ContainerView& baseline, const k8s::ContainerView& live
     path = live.path + ".envFrom";
     at = live.node->get("envFrom");
   }
-  out.report(DriftRule::EnvOrMountsChanged, rules::Severity::Medium, std::move(path), at,
+  out.report(DriftRule::EnvOrMountsChanged, rules::CaseName(), std::move(path), at,
              fmt::format("environment of container '{}' changed{}: {}", live.name, note, fmt::join(parts, "; ")),
              &live);
 }
 
-void diff_mounts(const k8s::ContainerView& baseline, const k8s::ContainerView& live, const k8s::PodSpecView& live_pod,
+VolumeIndex::VolumeIndex(const k8s::PodSpecView& pod) {
+  const doc::Node* volumes = pod.spec->get("volumes");
+  if (volumes == nullptr || !volumes->is_sequence()) return;
+  for (const auto& v : volumes->items()) by_name_.try_emplace(k8s::string_at(&v, "name"), &v);
+}
+
+const doc::Node* VolumeIndex::find(std::string_view name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+void diff_mounts(const k8s::ContainerView& baseline, const k8s::ContainerView& live, const VolumeIndex& live_volumes,
                  const VolumeNames& expected, std::string_view note, DriftEmitter& out) {
   KeyedList before = keyed(baseline.node->get("volumeMounts"), "mountPath");
   KeyedList after = keyed(live.node->get("volumeMounts"), "mountPath");
   std::vector<std::string> parts;
-  rules::Severity severity = rules::Severity::Medium;
+  bool host_path = false;
   const Keyed* first = nullptr;
   for (const auto& [path, mount] : after) {
     auto it = before.find(path);
     std::string_view volume = k8s::string_at(mount.node, "name");
     if (it == before.end()) {
       if (expected.contains(volume)) continue;
-      const doc::Node* v = live_volume(live_pod, volume);
-      if (v != nullptr && v->get("hostPath") != nullptr) severity = rules::Severity::High;
+      const doc::Node* v = live_volumes.find(volume);
+      if (v != nullptr && v->get("hostPath") != nullptr) host_path = true;
       parts.push_back(fmt::format("added {} (volume {})", path, volume));
     } else if (mount_text(*it->second.node) != mount_text(*mount.node)) {
       parts.push_back(
@@ -207,7 +209,8 @@ void diff_mounts(const k8s::ContainerView& baseline, const k8s::ContainerView& l
   }
   if (parts.empty()) return;
   std::string at_path = first != nullptr ? fmt::format("{}.volumeMounts[{}]", live.path, first->index) : live.path;
-  out.report(DriftRule::EnvOrMountsChanged, severity, std::move(at_path), first != nullptr ? first->node : live.node,
+  out.report(DriftRule::EnvOrMountsChanged, host_path ? "host-path"_case : rules::CaseName(), std::move(at_path),
+             first != nullptr ? first->node : live.node,
              fmt::format("volumeMounts of container '{}' changed{}: {}", live.name, note, fmt::join(parts, "; ")),
              &live);
 }
@@ -235,7 +238,7 @@ void diff_volumes(const k8s::PodSpecView& baseline, const k8s::PodSpecView& live
     } else {
       continue;
     }
-    out.report(DriftRule::EnvOrMountsChanged, host_path ? rules::Severity::High : rules::Severity::Medium,
+    out.report(DriftRule::EnvOrMountsChanged, host_path ? "host-path"_case : rules::CaseName(),
                fmt::format("{}.volumes[{}]", live.path, volume.index), volume.node, std::move(message));
   }
   std::vector<std::string> removed;
@@ -244,9 +247,8 @@ void diff_volumes(const k8s::PodSpecView& baseline, const k8s::PodSpecView& live
   }
   if (!removed.empty()) {
     const doc::Node* at = live.spec->get("volumes");
-    out.report(DriftRule::EnvOrMountsChanged, rules::Severity::Medium,
-               at != nullptr ? live.field_path("volumes") : live.path, at != nullptr ? at : live.spec,
-               fmt::format("volumes removed{}: {}", note, show_names(removed)));
+    out.report(DriftRule::EnvOrMountsChanged, rules::CaseName(), at != nullptr ? live.field_path("volumes") : live.path,
+               at != nullptr ? at : live.spec, fmt::format("volumes removed{}: {}", note, show_names(removed)));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "engine/drift/emit.h"
 #include "k8s/pod_spec.h"
@@ -17,8 +18,19 @@ using VolumeNames = std::set<std::string, std::less<>>;
 void diff_env(const k8s::ContainerView& baseline, const k8s::ContainerView& live, std::string_view note,
               DriftEmitter& out);
 
+// The volumes of a pod by name (the first of a name), built once per pod:
+// every added mount asks for its volume.
+class VolumeIndex {
+ public:
+  explicit VolumeIndex(const k8s::PodSpecView& pod);
+  const doc::Node* find(std::string_view name) const;
+
+ private:
+  std::unordered_map<std::string_view, const doc::Node*> by_name_;
+};
+
 // Mounts of `expected` volumes that the live side adds are not reported.
-void diff_mounts(const k8s::ContainerView& baseline, const k8s::ContainerView& live, const k8s::PodSpecView& live_pod,
+void diff_mounts(const k8s::ContainerView& baseline, const k8s::ContainerView& live, const VolumeIndex& live_volumes,
                  const VolumeNames& expected, std::string_view note, DriftEmitter& out);
 
 void diff_volumes(const k8s::PodSpecView& baseline, const k8s::PodSpecView& live, const VolumeNames& expected,

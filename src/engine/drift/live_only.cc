@@ -53,9 +53,9 @@ bool is_generated(const k8s::Object& object) {
   return !object.annotation("apf.kubernetes.io/autoupdate-spec").empty();
 }
 
-rules::Severity only_in_live_severity(std::string_view kind) {
-  if (kind == "MutatingWebhookConfiguration" || kind == "ClusterRoleBinding") return rules::Severity::Medium;
-  return rules::Severity::Info;
+rules::CaseName only_in_live_severity(std::string_view kind) {
+  if (kind == "MutatingWebhookConfiguration" || kind == "ClusterRoleBinding") return "webhook-or-binding"_case;
+  return rules::CaseName();
 }
 
 std::string only_in_live_message(const k8s::Object& object, const k8s::PodSpecView* pod) {

@@ -6,7 +6,7 @@
 
 #include "k8s/object.h"
 #include "k8s/pod_spec.h"
-#include "rules/rule.h"
+#include "rules/severity_case.h"
 
 namespace kg::engine::drift {
 
@@ -15,9 +15,10 @@ namespace kg::engine::drift {
 // fairness defaults, aggregated APIs registered at start-up...
 bool is_generated(const k8s::Object& object);
 
-// medium for the two kinds an intruder uses to persist cluster-wide (a
-// mutating webhook configuration, a cluster role binding); info otherwise.
-rules::Severity only_in_live_severity(std::string_view kind);
+// KG-DRIFT-008's severity case: "webhook-or-binding" for the two kinds an
+// intruder uses to persist cluster-wide (a mutating webhook configuration, a
+// cluster role binding); the rule's own otherwise.
+rules::CaseName only_in_live_severity(std::string_view kind);
 
 // What the object is, in one line, e.g. the role a binding grants or the
 // images a workload runs.

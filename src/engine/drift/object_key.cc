@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "k8s/kinds.h"
 #include "k8s/owner_reference.h"
 
 namespace kg::engine::drift {
@@ -52,7 +53,10 @@ std::string storage_group(std::string_view api_version, std::string_view kind) {
   auto slash = api_version.find('/');
   std::string_view group = slash == std::string_view::npos ? std::string_view() : api_version.substr(0, slash);
   if (group == "extensions") {
-    if (kind == "Deployment" || kind == "DaemonSet" || kind == "ReplicaSet") return "apps";
+    // The workload kinds' group today is the table's (k8s/kinds: legacy_group).
+    if (const k8s::KindInfo* info = k8s::find_kind(api_version, kind); info != nullptr && info->legacy_group == group) {
+      return std::string(info->group());
+    }
     if (kind == "Ingress" || kind == "NetworkPolicy") return "networking.k8s.io";
   }
   return std::string(group);

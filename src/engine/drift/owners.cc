@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "k8s/kinds.h"
 #include "k8s/pod_spec.h"
 
 namespace kg::engine::drift {
@@ -31,14 +32,14 @@ bool older_revision(const k8s::Object& object, const k8s::Object& owner) {
   return false;
 }
 
-// The owner's owner when the middle object is not in the input: a ReplicaSet
-// is named <deployment>-<pod-template-hash>, a CronJob's Job <cronjob>-<minutes>.
-std::optional<ObjectKey> inferred_owner(const k8s::Object& object, const ObjectKey& owner) {
+// The name an owner's controller gave it from its own: a ReplicaSet is named
+// <deployment>-<pod-template-hash>, a CronJob's Job <cronjob>-<minutes>.
+std::optional<std::string> maker_name(const k8s::Object& object, const ObjectKey& owner) {
   if (owner.kind == "ReplicaSet") {
     std::string_view hash = label(object, "pod-template-hash");
     std::string suffix = fmt::format("-{}", hash);
     if (hash.empty() || owner.name.size() <= suffix.size() || !owner.name.ends_with(suffix)) return std::nullopt;
-    return ObjectKey{"apps", "Deployment", owner.name_space, owner.name.substr(0, owner.name.size() - suffix.size())};
+    return owner.name.substr(0, owner.name.size() - suffix.size());
   }
   if (owner.kind == "Job") {
     auto dash = owner.name.rfind('-');
@@ -48,9 +49,21 @@ std::optional<ObjectKey> inferred_owner(const k8s::Object& object, const ObjectK
                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
       return std::nullopt;
     }
-    return ObjectKey{"batch", "CronJob", owner.name_space, owner.name.substr(0, dash)};
+    return owner.name.substr(0, dash);
   }
   return std::nullopt;
+}
+
+// The owner's owner when the middle object is not in the input: the kind
+// that makes objects of the owner's kind (the table of kinds), under the
+// name the owner was given from it.
+std::optional<ObjectKey> inferred_owner(const k8s::Object& object, const ObjectKey& owner) {
+  const k8s::KindInfo* made = k8s::find_kind({}, owner.kind);
+  const k8s::KindInfo* maker = made == nullptr || made->made_by.empty() ? nullptr : k8s::find_kind({}, made->made_by);
+  if (maker == nullptr) return std::nullopt;
+  std::optional<std::string> name = maker_name(object, owner);
+  if (!name) return std::nullopt;
+  return ObjectKey{std::string(maker->group()), std::string(maker->kind), owner.name_space, std::move(*name)};
 }
 
 bool has_template(const k8s::Object& object) { return k8s::pod_spec_of(object).has_value(); }

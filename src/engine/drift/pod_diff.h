@@ -30,4 +30,10 @@ void diff_pod(const PodPair& pair, DriftEmitter& out);
 // (mounted by them, or listed in the injector's status annotation).
 VolumeNames expected_volumes(const PodPair& pair);
 
+// A new version of the same image: the same repository, and no digest the
+// old image was pinned to moved or was dropped. Written to a controller's
+// template, that is a rollout (admission lets it through, the watch does not
+// call it drift); another repository or another digest runs other code.
+bool is_new_version(std::string_view before, std::string_view after);
+
 }  // namespace kg::engine::drift

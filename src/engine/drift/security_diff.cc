@@ -69,25 +69,27 @@ FlatMap pod_security(const k8s::PodSpecView& pod) {
 void report(const std::vector<FlatChange>& changes, std::string_view what, std::string path, const doc::Node* at,
             std::string_view note, const k8s::ContainerView* container, DriftEmitter& out) {
   if (changes.empty()) return;
-  rules::Severity severity = rules::Severity::Low;
+  // The finding takes the worst change's case.
+  const rules::GradedRule graded = rules::drift::graded(DriftRule::SecurityContextChanged);
+  rules::CaseName worst = "not-weakened"_case;
   std::vector<std::string> parts;
   for (const auto& c : changes) {
-    severity = std::max(severity, rate_security_change(c));
+    rules::CaseName rated = rate_security_change(c);
+    if (graded.severity_of(rated) > graded.severity_of(worst)) worst = rated;
     parts.push_back(describe(c));
   }
-  out.report(DriftRule::SecurityContextChanged, severity, std::move(path), at,
+  out.report(DriftRule::SecurityContextChanged, worst, std::move(path), at,
              fmt::format("{} changed{}: {}", what, note, fmt::join(parts, "; ")), container);
 }
 
 }  // namespace
 
-rules::Severity rate_security_change(const FlatChange& change) {
-  using rules::Severity;
+rules::CaseName rate_security_change(const FlatChange& change) {
   std::string_view key = change.key;
   if (key.starts_with("securityContext.")) key.remove_prefix(std::string_view("securityContext.").size());
   std::string_view before = text_of(change.before);
   std::string_view after = text_of(change.after);
-  auto opens = [](bool yes) { return yes ? Severity::High : Severity::Low; };
+  auto opens = [](bool yes) { return yes ? rules::CaseName() : "not-weakened"_case; };
   if (key == "privileged" || key == "hostNetwork" || key == "hostPID" || key == "hostIPC" ||
       key == "shareProcessNamespace" || key == "windowsOptions.hostProcess") {
     return opens(after == "true");
@@ -112,9 +114,9 @@ rules::Severity rate_security_change(const FlatChange& change) {
   if (key == "procMount") return opens(after == "Unmasked");
   if (key.starts_with("sysctls[")) return opens(change.after != nullptr);
   if (key == "automountServiceAccountToken")
-    return before == "false" && after != "false" ? Severity::Medium : Severity::Low;
-  if (key == "serviceAccountName") return Severity::Medium;
-  return Severity::Low;
+    return before == "false" && after != "false" ? "service-account"_case : "not-weakened"_case;
+  if (key == "serviceAccountName") return "service-account"_case;
+  return "not-weakened"_case;
 }
 
 void diff_container_security(const k8s::ContainerView& baseline, const k8s::ContainerView& live, std::string_view note,

@@ -10,9 +10,11 @@
 
 namespace kg::engine::drift {
 
-// high: the change opens something (privileged, capabilities, user 0, host
-// namespaces...); medium: another service account; low: anything else.
-rules::Severity rate_security_change(const FlatChange& change);
+// KG-DRIFT-005's severity case of one change: "" (the rule's own, high) when
+// it opens something (privileged, capabilities, user 0, host namespaces...);
+// "service-account" for another account or its token mounted again;
+// "not-weakened" for anything else.
+rules::CaseName rate_security_change(const FlatChange& change);
 
 void diff_container_security(const k8s::ContainerView& baseline, const k8s::ContainerView& live, std::string_view note,
                              DriftEmitter& out);

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "engine/drift/canonical.h"
+#include "util/redact.h"
 
 namespace kg::engine::drift {
 namespace {
@@ -21,21 +22,6 @@ bool secret_name(std::string_view name) {
   static constexpr std::array<std::string_view, 7> kWords = {"pass",       "secret", "token", "key",
                                                              "credential", "auth",   "pwd"};
   return std::any_of(kWords.begin(), kWords.end(), [&](auto w) { return lower.find(w) != std::string::npos; });
-}
-
-// --password=hunter2 -> --password=***; user:pw@host in a URL -> ***@host.
-std::string mask(std::string_view item) {
-  if (auto eq = item.find('='); eq != std::string_view::npos && eq > 0 && secret_name(item.substr(0, eq))) {
-    return fmt::format("{}=***", item.substr(0, eq));
-  }
-  if (auto scheme = item.find("://"); scheme != std::string_view::npos) {
-    auto at = item.find('@', scheme + 3);
-    auto slash = item.find('/', scheme + 3);
-    if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash)) {
-      return fmt::format("{}***{}", item.substr(0, scheme + 3), item.substr(at));
-    }
-  }
-  return std::string(item);
 }
 
 std::string quote(std::string item) {
@@ -69,13 +55,14 @@ std::string show_list(const std::vector<std::string>& items) {
       break;
     }
     if (mask_next) {
-      shown.emplace_back("***");
+      shown.emplace_back(util::kRedacted);
       mask_next = false;
       continue;
     }
     // A bare secret flag (--password VALUE) hides the next item.
     if (item.starts_with("-") && item.find('=') == std::string::npos && secret_name(item)) mask_next = true;
-    shown.push_back(quote(mask(item)));
+    // The one redactor (--password=x, user:pw@host, tokens, keys), before the item is cut short.
+    shown.push_back(quote(util::redact(item)));
   }
   return fmt::format("[{}]", fmt::join(shown, ", "));
 }

@@ -11,7 +11,13 @@
 // RBAC rules look at roles and bindings together (a binding is only as
 // dangerous as the role it grants), so an RBAC change re-runs them over every
 // role and binding known and reports the findings that were not there before
-// (a binding to cluster-admin, a wildcard role, ...).
+// (a binding to cluster-admin, a wildcard role, ...). What those rules
+// cannot see, a change by hand to a built-in role or binding and the
+// deletion of one, is KG-RBAC-019 (rbac_change.h).
+// A controller's template rolled to a new version of the same image is a
+// rollout, not drift: KG-DRIFT-002 reports another repository or digest there,
+// and any image a pod runs that its own spec or its controller's template did
+// not say.
 #pragma once
 
 #include <map>
@@ -68,10 +74,5 @@ class ChangeMonitor {
   std::set<std::string> rbac_fingerprints_;
   bool rbac_baseline_ready_ = false;
 };
-
-// Identifies a finding across versions of an object and between a template
-// and its pods: rule, container name and the field path below the pod spec,
-// with container indices replaced by names (adding a container shifts them).
-std::string finding_fingerprint(const rules::Finding& finding);
 
 }  // namespace kg::engine::watch

@@ -25,7 +25,12 @@
 #include "fronts/cli/clock.h"
 #include "fronts/cli/commands.h"
 #include "fronts/cli/config_options.h"
-#include "report/json_writer.h"
+#include "fronts/cli/formats.h"
+#include "fronts/cli/habits.h"
+#include "fronts/cli/image_verifier.h"
+#include "k8s/kinds.h"
+#include "util/json_writer.h"
+#include "util/terminal_text.h"
 
 namespace kg::cli {
 namespace {
@@ -42,24 +47,9 @@ struct WatchCommandOptions {
   ConfigOptions config;
   long duration_seconds = 0;
   long watch_timeout_seconds = 300;
+  bool verify_images = false;
+  InspectFlags inspect;
 };
-
-// Pods, every workload kind, webhook configurations and RBAC: where code gets
-// into pods and where the power to put it there is granted.
-constexpr std::string_view kWatchedKinds[] = {"Pod",
-                                              "Deployment",
-                                              "StatefulSet",
-                                              "DaemonSet",
-                                              "ReplicaSet",
-                                              "ReplicationController",
-                                              "Job",
-                                              "CronJob",
-                                              "MutatingWebhookConfiguration",
-                                              "ValidatingWebhookConfiguration",
-                                              "Role",
-                                              "RoleBinding",
-                                              "ClusterRole",
-                                              "ClusterRoleBinding"};
 
 using QueueItem = std::variant<cluster::ObjectEvent, cluster::InformerStatus>;
 
@@ -88,9 +78,9 @@ class EventQueue {
 };
 
 void print_alert(const rules::Finding& f, cluster::ChangeType change, bool json, bool color) {
-  std::string time = utc_now();
+  std::string time = utc_now_ms();
   if (json) {
-    report::JsonWriter out(std::cout, false);
+    util::JsonWriter out(std::cout, false);
     out.begin_object()
         .field("time", std::string_view(time))
         .field("change", cluster::change_type_name(change))
@@ -105,9 +95,11 @@ void print_alert(const rules::Finding& f, cluster::ChangeType change, bool json,
   } else {
     std::string severity(rules::severity_name(f.severity));
     if (color) severity = fmt::format("\x1b[1m{}\x1b[0m", severity);
+    // The object's fields came from the API server: control characters are made visible.
     std::cout << fmt::format("{} {} {} {} {}{}: {} ({})\n", time, cluster::change_type_name(change), f.rule_id,
-                             severity, f.object.display(),
-                             f.container.empty() ? "" : fmt::format(" container {}", f.container), f.message, f.path);
+                             severity, util::terminal_safe(f.object.display()),
+                             f.container.empty() ? "" : fmt::format(" container {}", util::terminal_safe(f.container)),
+                             util::terminal_safe(f.message), util::terminal_safe(f.path));
   }
   std::cout.flush();
 }
@@ -120,15 +112,21 @@ int run_watch(const WatchCommandOptions& opts, const rules::Catalog& catalog) {
   if (opts.format != "text" && opts.format != "json") {
     return fail(fmt::format("unknown format '{}' (text, json)", opts.format));
   }
-  auto min_severity = rules::parse_severity(opts.min_severity);
-  if (!min_severity) {
-    return fail(fmt::format("--min-severity '{}' is not one of critical, high, medium, low, info", opts.min_severity));
-  }
+  auto min_severity = parse_min_severity(opts.min_severity, kCmd);
+  if (!min_severity) return kExitError;
   if (!opts.name_space.empty() && !cluster::valid_namespace_name(opts.name_space)) {
     return fail(fmt::format("-n '{}' is not a valid namespace name", opts.name_space));
   }
   auto config = load_config(opts.config, catalog, kCmd);
   if (!config) return kExitError;
+  // Each image a change brings (on a running Pod, the digest its status
+  // reports) is verified once; the verifier's caches answer the next changes.
+  std::unique_ptr<supply::ImageVerifier> verifier;
+  if (opts.verify_images || opts.inspect.inspect) {
+    verifier = make_image_verifier(*config, kCmd, &opts.inspect);
+    if (!verifier) return kExitError;
+    config->settings.image_trust = verifier.get();
+  }
 
   cluster::ConfigRequest request;
   request.kubeconfig = opts.kubeconfig;
@@ -139,9 +137,13 @@ int run_watch(const WatchCommandOptions& opts, const rules::Catalog& catalog) {
   for (const auto& note : rest->notes) std::cerr << kCmd << ": " << note << '\n';
 
   std::vector<const cluster::Resource*> resources;
-  for (std::string_view kind : kWatchedKinds) {
-    const cluster::Resource* r = cluster::find_resource(kind);
-    if (r == nullptr) continue;
+  // Pods, every workload kind, webhook configurations and RBAC (the table of
+  // kinds says which): where code gets into pods and where the power to put
+  // it there is granted.
+  for (const auto& kind : k8s::kinds()) {
+    if (!kind.read_by(k8s::kClusterWatch)) continue;
+    const cluster::Resource* r = cluster::find_resource(kind.resource);
+    if (r == nullptr) continue;  // watched kinds are listed kinds (KindsTable test)
     if (!opts.name_space.empty() && !r->namespaced) continue;
     resources.push_back(r);
   }
@@ -226,7 +228,7 @@ void add_cluster_watch_command(CLI::App& cluster, const rules::Catalog& catalog,
   cmd->add_option("-n,--namespace", opts->name_space,
                   "Only this namespace (default: all, with webhook configurations and cluster RBAC)");
   cmd->add_flag("--in-cluster", opts->in_cluster, "Use the pod's service account and KUBERNETES_SERVICE_HOST");
-  cmd->add_option("-f,--format", opts->format, "Output: text, or json (one alert a line)")->capture_default_str();
+  add_format_option(cmd, opts->format);
   cmd->add_option("--min-severity", opts->min_severity, "Print alerts of this severity and above")
       ->capture_default_str();
   cmd->add_option("--config", opts->config.config, "Configuration file (default: .kubeguard.yaml found upward)");
@@ -237,6 +239,9 @@ void add_cluster_watch_command(CLI::App& cluster, const rules::Catalog& catalog,
                   "Seconds each watch request lasts before it is renewed from its last resourceVersion")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--verify-images", opts->verify_images,
+                "Verify each image a change brings at its registry under imagePolicies (KG-IMG-005..009)");
+  add_inspect_flags(cmd, opts->inspect);
   cmd->callback([opts, &catalog, &status] { status = run_watch(*opts, catalog); });
 }
 

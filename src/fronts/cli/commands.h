@@ -21,6 +21,9 @@ void add_quarantine_command(CLI::App& app, int& status);
 void add_serve_command(CLI::App& app, const rules::Catalog& catalog, int& status);
 void add_audit_command(CLI::App& app, const rules::Catalog& catalog, int& status);
 void add_rbac_command(CLI::App& app, int& status);
+void add_verify_command(CLI::App& app, const rules::Catalog& catalog, int& status);
+void add_convert_command(CLI::App& app, int& status);
+void add_node_command(CLI::App& app, const rules::Catalog& catalog, int& status);
 // Subcommands of `cluster` that live in files of their own.
 void add_cluster_watch_command(CLI::App& cluster, const rules::Catalog& catalog, int& status);
 

@@ -6,11 +6,16 @@
 #include <fmt/format.h>
 
 #include "doc/source.h"
+#include "engine/session.h"
 #include "fronts/cli/commands.h"
+#include "fronts/cli/formats.h"
+#include "fronts/cli/habits.h"
 #include "k8s/object.h"
 #include "k8s/pod_spec.h"
 #include "pss/evaluate.h"
-#include "report/json_writer.h"
+#include "util/json_writer.h"
+#include "util/redact.h"
+#include "util/terminal_text.h"
 
 namespace kg::cli {
 namespace {
@@ -33,9 +38,12 @@ class TextOutput {
  public:
   void object(const k8s::Object& object, const pss::Result& result) {
     if (result.allowed) {
-      std::cout << fmt::format("ALLOWED {} {}\n", object.file, object.ref.display());
+      std::cout << fmt::format("ALLOWED {} {}\n", util::terminal_safe(object.file),
+                               util::terminal_safe(object.ref.display()));
     } else {
-      std::cout << fmt::format("DENIED {} {}: {}\n", object.file, object.ref.display(), pss::describe(result));
+      std::cout << fmt::format("DENIED {} {}: {}\n", util::terminal_safe(object.file),
+                               util::terminal_safe(object.ref.display()),
+                               util::terminal_safe(util::redact(pss::describe(result))));
     }
   }
   void error(const doc::LoadError&) {}
@@ -115,7 +123,7 @@ class JsonOutput {
   }
 
  private:
-  report::JsonWriter w_;
+  util::JsonWriter w_;
   std::vector<doc::LoadError> errors_;
 };
 
@@ -124,8 +132,25 @@ int evaluate_inputs(const PssOptions& opts, pss::Policy policy, Output& output) 
   Tally tally;
   auto on_error = [&](doc::LoadError&& e) {
     ++tally.errors;
-    std::cerr << "kubeguard pss: " << doc::format_error(e) << '\n';
+    std::cerr << "kubeguard pss: " << util::terminal_safe(doc::format_error(e)) << '\n';
     output.error(e);
+  };
+  // The verdict is pod-security-admission's, not the catalog's: a session
+  // without rules reads the objects and hands each pod spec to the policy.
+  // Every container is judged as the API server sees it: no sidecar profiles.
+  engine::Config config;
+  config.settings.sidecar_profiles.clear();
+  const engine::RuleIndex no_rules{};
+  engine::Session session(no_rules, config, engine::Session::Facts::Never);
+  std::vector<rules::Finding> none;
+  std::vector<doc::LoadError> extraction_errors;
+  const engine::ObjectVisitor judge = [&](const k8s::Object& object, const k8s::PodSpecView* pod) {
+    for (auto& e : extraction_errors) on_error(std::move(e));  // in the order the document gave them
+    extraction_errors.clear();
+    if (pod == nullptr) return;
+    pss::Result result = pss::evaluate(*pod, policy);
+    ++(result.allowed ? tally.allowed : tally.denied);
+    output.object(object, result);
   };
   doc::InputSet inputs = doc::expand_inputs(opts.paths);
   for (auto& e : inputs.errors) on_error(std::move(e));
@@ -134,15 +159,9 @@ int evaluate_inputs(const PssOptions& opts, pss::Policy policy, Output& output) 
     doc::load_input(
         file,
         [&](doc::Document&& document) {
-          k8s::Extraction extraction;
-          k8s::extract_objects(document, extraction);
-          for (const auto& object : extraction.objects) {
-            auto pod = k8s::pod_spec_of(object);
-            if (!pod) continue;
-            pss::Result result = pss::evaluate(*pod, policy);
-            ++(result.allowed ? tally.allowed : tally.denied);
-            output.object(object, result);
-          }
+          session.add(document, none, extraction_errors, judge);
+          for (auto& e : extraction_errors) on_error(std::move(e));
+          extraction_errors.clear();
         },
         on_error);
   }
@@ -186,10 +205,11 @@ void add_pss_command(CLI::App& app, int& status) {
   cmd->add_option("paths", opts->paths, "Files or directories (.yaml, .yml, .json), or - for standard input")
       ->required();
   cmd->add_option("-l,--level", opts->level, "Policy level: baseline, restricted (or privileged)")
+      ->transform(ignore_case_value())
       ->capture_default_str();
   cmd->add_option("-v,--version", opts->version, "Policy version: vMAJOR.MINOR (e.g. v1.30) or latest")
       ->capture_default_str();
-  cmd->add_option("-f,--format", opts->format, "Output format: text, json")->capture_default_str();
+  add_format_option(cmd, opts->format);
   cmd->callback([opts, &status] { status = run_pss(*opts); });
 }
 

@@ -12,14 +12,22 @@
 
 #include "cluster/api_client.h"
 #include "cluster/kubeconfig.h"
+#include "cluster/rbac_source.h"
+#include "engine/rbac_source.h"
 #include "engine/scanner.h"
+#include "engine/session.h"
 #include "fronts/cli/commands.h"
+#include "fronts/cli/config_options.h"
+#include "fronts/cli/formats.h"
+#include "fronts/cli/habits.h"
 #include "rbac/attack_paths.h"
 #include "rbac/authorizer.h"
 #include "rbac/policy.h"
 #include "rbac/render.h"
+#include "rbac/resource_names.h"
 #include "rbac/source.h"
 #include "report/report.h"
+#include "util/terminal_text.h"
 
 namespace kg::cli {
 namespace {
@@ -48,10 +56,11 @@ struct WhoCanOptions {
   std::string verb;
   std::string resource;
   std::string api_group;
+  bool api_group_given = false;  // --api-group "" names the core group; unset lets the name decide
   std::string resource_name;
 };
 
-void add_source_options(CLI::App* cmd, SourceOptions& o, std::string_view formats) {
+void add_source_options(CLI::App* cmd, SourceOptions& o) {
   cmd->add_option("paths", o.paths, "Manifest files or directories (recursive), - for standard input");
   cmd->add_flag("--cluster", o.cluster, "Read the RBAC objects, service accounts and pods of a live cluster");
   cmd->add_option("--kubeconfig", o.kubeconfig, "Kubeconfig file for --cluster (default: $KUBECONFIG, ~/.kube/config)");
@@ -60,7 +69,7 @@ void add_source_options(CLI::App* cmd, SourceOptions& o, std::string_view format
                   "Namespace of manifest objects that name none (as kubectl apply -n would give them)")
       ->capture_default_str();
   cmd->add_option("-n,--namespace", o.name_space, "Only this namespace (default: every namespace)");
-  cmd->add_option("-f,--format", o.format, std::string(formats))->capture_default_str();
+  add_format_option(cmd, o.format);
   cmd->add_option("-o,--output", o.output, "Write to FILE instead of standard output");
 }
 
@@ -69,7 +78,7 @@ struct Input {
   bool ok = true;
 };
 
-Input load(const SourceOptions& o) {
+Input load(const SourceOptions& o, const engine::Config& config) {
   Input in;
   if (o.cluster == !o.paths.empty()) {
     std::cerr << kCmd << ": give manifest paths or --cluster (one of the two)\n";
@@ -77,7 +86,7 @@ Input load(const SourceOptions& o) {
     return in;
   }
   if (!o.cluster) {
-    in.loaded = rbac::load_files(o.paths);
+    in.loaded = engine::load_rbac_files(o.paths, config);
     return in;
   }
   cluster::ConfigRequest request;
@@ -95,16 +104,18 @@ Input load(const SourceOptions& o) {
     in.ok = false;
     return in;
   }
-  in.loaded = rbac::load_cluster(*client, fmt::format("cluster:{}", rest->context));
+  in.loaded = cluster::load_rbac(*client, fmt::format("cluster:{}", rest->context), config);
   return in;
 }
 
 void print_errors(const std::vector<doc::LoadError>& errors) {
-  for (const auto& e : errors) std::cerr << kCmd << ": " << doc::format_error(e) << '\n';
+  for (const auto& e : errors) std::cerr << kCmd << ": " << util::terminal_safe(doc::format_error(e)) << '\n';
 }
 
 // Writes `text` to standard output or the -o file.
-int emit(const SourceOptions& o, const std::string& text) {
+// Text for people has every control character from the input made visible.
+int emit(const SourceOptions& o, const std::string& rendered) {
+  const std::string text = o.format == "text" ? util::terminal_safe_lines(rendered) : rendered;
   if (o.output.empty() || o.output == "-") {
     std::cout << text;
     std::cout.flush();
@@ -170,20 +181,26 @@ int run_report(const RbacOptions& opts) {
     return kExitError;
   }
   engine::Config config = std::move(loaded_config.config);
-  if (!opts.fail_on.empty()) {
+  FrontPolicy front;
+  front.fail_never = config.fail_never;  // failOn: none in the file
+  if (is_fail_on_none(opts.fail_on)) {
+    front.fail_never = true;
+  } else if (!opts.fail_on.empty()) {
     auto severity = rules::parse_severity(opts.fail_on);
     if (!severity) {
-      std::cerr << kCmd << ": --fail-on '" << opts.fail_on << "' is not one of critical, high, medium, low, info\n";
+      std::cerr << kCmd << ": --fail-on '" << opts.fail_on
+                << "' is not one of critical, high, medium, low, info, none\n";
       return kExitError;
     }
     config.fail_on = *severity;
+    front.fail_never = false;
   }
   const rules::Severity* fail_on = &config.fail_on;
-  Input in = load(o);
+  Input in = load(o, config);
   if (!in.ok) return kExitError;
   print_errors(in.loaded.errors);
 
-  k8s::Inventory inventory;
+  rules::Inventory inventory;
   inventory.rbac = in.loaded.objects;
   for (auto& pod : inventory.rbac.pods) {
     if (pod.name_space.empty()) pod.name_space = o.default_namespace;
@@ -199,7 +216,9 @@ int run_report(const RbacOptions& opts) {
   }
   engine::ScanResult result;
   result.errors = in.loaded.errors;
-  engine::evaluate_inventory(inventory, catalog, config, result.findings);
+  engine::Session session(catalog, config);
+  session.add_facts(std::move(inventory));
+  session.finish(result.findings);
   if (!o.name_space.empty()) {
     std::erase_if(result.findings, [&](const rules::Finding& f) {
       return !f.object.name_space.empty() && f.object.name_space != o.name_space;
@@ -208,18 +227,18 @@ int run_report(const RbacOptions& opts) {
   result.summary.objects = in.loaded.objects_read;
   result.summary.files = in.loaded.files;
   engine::summarize(result);
-  int code = engine::exit_code(result, *fail_on);
+  int code = exit_status(result, config, front);
 
   rbac::Policy policy = rbac::Policy::build(std::move(in.loaded.objects), o.default_namespace);
   std::vector<rbac::AttackPath> paths = rbac::attack_paths(policy, o.name_space);
   std::ostringstream text;
   if (o.format == "text") {
-    report::ReportInput input{result, catalog, *fail_on, code};
+    report::ReportInput input{result, catalog, *fail_on, code, {}, front.fail_never};
     report::write_report(report::Format::Text, input, text, false);
     text << '\n';
     rbac::write_attack_paths_text(paths, text);
   } else if (o.format == "json") {
-    report::JsonWriter json(text);
+    util::JsonWriter json(text);
     json.begin_object();
     json.key("findings").begin_array();
     for (const auto& f : result.findings) {
@@ -264,7 +283,8 @@ int run_who_can(const WhoCanOptions& opts) {
     std::cerr << kCmd << " who-can: unknown format '" << o.format << "' (text, json)\n";
     return kExitError;
   }
-  Input in = load(o);
+  const engine::Config defaults;  // who-can reads no configuration
+  Input in = load(o, defaults);
   if (!in.ok) return kExitError;
   print_errors(in.loaded.errors);
   rbac::Policy policy = rbac::Policy::build(std::move(in.loaded.objects), o.default_namespace);
@@ -277,6 +297,14 @@ int run_who_can(const WhoCanOptions& opts) {
     rbac::set_resource(q, opts.resource);
   }
   q.api_group = opts.api_group;
+  // pod, po, Pod, deploy, deployments.apps: what kubectl accepts, as the
+  // plural RBAC rules name, in its group unless --api-group says otherwise.
+  if (q.resource_request) {
+    if (auto known = rbac::resolve_resource_name(q.resource)) {
+      q.resource = known->plural;
+      if (!opts.api_group_given) q.api_group = known->group;
+    }
+  }
   q.name = opts.resource_name;
   q.name_space = o.name_space;
   std::vector<rbac::Grant> grants = rbac::who_can(policy, q, o.name_space.empty());
@@ -284,7 +312,7 @@ int run_who_can(const WhoCanOptions& opts) {
   if (o.format == "text") {
     rbac::write_who_can_text(q, grants, text);
   } else {
-    report::JsonWriter json(text);
+    util::JsonWriter json(text);
     rbac::write_who_can_json(q, grants, json);
     text << '\n';
   }
@@ -297,7 +325,8 @@ int run_who_can_inject(const SourceOptions& o) {
     std::cerr << kCmd << " who-can-inject: unknown format '" << o.format << "' (text, json)\n";
     return kExitError;
   }
-  Input in = load(o);
+  const engine::Config defaults;  // who-can reads no configuration
+  Input in = load(o, defaults);
   if (!in.ok) return kExitError;
   print_errors(in.loaded.errors);
   rbac::Policy policy = rbac::Policy::build(std::move(in.loaded.objects), o.default_namespace);
@@ -306,7 +335,7 @@ int run_who_can_inject(const SourceOptions& o) {
   if (o.format == "text") {
     rbac::write_injectors_text(answers, text);
   } else {
-    report::JsonWriter json(text);
+    util::JsonWriter json(text);
     rbac::write_injectors_json(answers, json);
     text << '\n';
   }
@@ -322,9 +351,10 @@ void add_rbac_command(CLI::App& app, int& status) {
       "rbac", "RBAC findings and attack paths; who-can and who-can-inject, over manifests or a live cluster");
   cmd->require_subcommand(0, 1);
   auto opts = std::make_shared<RbacOptions>();
-  add_source_options(cmd, opts->source, "Output format: text, json, dot (attack paths), svg (needs Graphviz)");
-  cmd->add_option("--fail-on", opts->fail_on,
-                  "Exit 1 when a finding reaches this severity (critical, high, medium, low, info; default high)");
+  add_source_options(cmd, opts->source);
+  cmd->add_option(
+      "--fail-on", opts->fail_on,
+      "Exit 1 when a finding reaches this severity (critical, high, medium, low, info; none: never; default high)");
   cmd->add_option("--config", opts->config, "Configuration file (default: .kubeguard.yaml found upward)");
 
   auto who = std::make_shared<WhoCanOptions>();
@@ -335,14 +365,17 @@ void add_rbac_command(CLI::App& app, int& status) {
       ->add_option("resource", who->resource,
                    "Resource, optionally with a subresource (pods, pods/exec), or a non-resource URL (/metrics)")
       ->required();
-  who_can->add_option("--api-group", who->api_group, "API group of the resource (\"\" for the core group)");
+  who_can
+      ->add_option("--api-group", who->api_group,
+                   "API group of the resource (\"\" for the core group; default: the built-in resource's group)")
+      ->each([who](const std::string&) { who->api_group_given = true; });
   who_can->add_option("--resource-name", who->resource_name, "Name of the object asked about");
-  add_source_options(who_can, who->source, "Output format: text, json");
+  add_source_options(who_can, who->source);
 
   auto inject = std::make_shared<SourceOptions>();
   CLI::App* who_inject =
       cmd->add_subcommand("who-can-inject", "Every subject that can put code into a pod, by which path and where");
-  add_source_options(who_inject, *inject, "Output format: text, json");
+  add_source_options(who_inject, *inject);
 
   who_can->callback([who, &status] { status = run_who_can(*who); });
   who_inject->callback([inject, &status] { status = run_who_can_inject(*inject); });

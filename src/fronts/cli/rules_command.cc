@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "engine/suggest.h"
 #include "fronts/cli/commands.h"
+#include "fronts/cli/formats.h"
+#include "fronts/cli/habits.h"
 #include "report/rules_doc.h"
 
 namespace kg::cli {
@@ -12,13 +15,13 @@ void add_rules_command(CLI::App& app, const rules::Catalog& catalog, int& status
   auto format = std::make_shared<std::string>("text");
   CLI::App* cmd = app.add_subcommand("rules", "List the rule catalog, or explain one rule");
   cmd->add_option("id", *id, "Rule ID or slug to explain");
-  cmd->add_option("-f,--format", *format, "text, json or markdown (markdown writes the rules reference)")
-      ->capture_default_str();
+  add_format_option(cmd, *format);
   cmd->callback([id, format, &catalog, &status] {
     if (!id->empty()) {
       const rules::RuleEntry* rule = catalog.find(*id);
       if (rule == nullptr) {
-        std::cerr << fmt::format("kubeguard rules: unknown rule '{}'\n", *id);
+        std::cerr << fmt::format("kubeguard rules: unknown rule '{}'{}\n", *id,
+                                 engine::did_you_mean_rule(*id, catalog));
         status = kExitError;
         return;
       }

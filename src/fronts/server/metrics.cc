@@ -1,9 +1,20 @@
 #include "fronts/server/metrics.h"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
+
+#include "fronts/server/process_stats.h"
 
 namespace kg::server {
 namespace {
+
+#if defined(__clang__)
+constexpr std::string_view kCompiler = "clang " __clang_version__;
+#elif defined(__GNUC__)
+constexpr std::string_view kCompiler = "gcc " __VERSION__;
+#else
+constexpr std::string_view kCompiler = "unknown";
+#endif
 
 std::string label(std::string_view value) {
   std::string out;
@@ -40,6 +51,11 @@ void Metrics::record_refused(int http_status) {
   ++refused_[http_status];
 }
 
+void Metrics::record_over_budget() {
+  std::lock_guard lock(mu_);
+  ++over_budget_;
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(mu_);
   std::string out;
@@ -69,6 +85,14 @@ std::string Metrics::render() const {
   for (const auto& [code, n] : refused_) {
     out += fmt::format("kubeguard_http_refused_total{{code=\"{}\"}} {}\n", code, n);
   }
+  out += "# HELP kubeguard_admission_over_budget_total Requests not decided within their work budget.\n";
+  out += "# TYPE kubeguard_admission_over_budget_total counter\n";
+  out += fmt::format("kubeguard_admission_over_budget_total {}\n", over_budget_);
+  out += "# HELP kubeguard_build_info The version and build of this kubeguard (always 1).\n";
+  out += "# TYPE kubeguard_build_info gauge\n";
+  out += fmt::format("kubeguard_build_info{{version=\"{}\",compiler=\"{}\",openssl=\"{}\"}} 1\n", KG_VERSION,
+                     label(kCompiler), label(OpenSSL_version(OPENSSL_VERSION)));
+  out += render_process_metrics();
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Prometheus counters of the webhook, owned by the server (no globals):
 // reviews by kind, operation and verdict, a latency histogram, hits per rule,
-// and requests refused before any decision.
+// requests refused before any decision and decisions over their work budget;
+// plus the build and the process.
 #pragma once
 
 #include <array>
@@ -26,8 +27,10 @@ class Metrics {
   void record_review(std::string_view kind, std::string_view operation, std::string_view verdict, double seconds,
                      const std::vector<std::string>& rule_ids);
   void record_refused(int http_status);
+  void record_over_budget();
 
-  // The text exposition format, version 0.0.4.
+  // The text exposition format, version 0.0.4: the counters above, then
+  // kubeguard_build_info and the process_* metrics of this process.
   std::string render() const;
 
  private:
@@ -38,6 +41,7 @@ class Metrics {
   double sum_ = 0;
   std::map<std::string, uint64_t, std::less<>> rule_hits_;
   std::map<int, uint64_t> refused_;
+  uint64_t over_budget_ = 0;
 };
 
 }  // namespace kg::server

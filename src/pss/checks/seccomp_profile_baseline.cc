@@ -1,4 +1,6 @@
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -19,9 +21,11 @@ bool valid_annotation_value(std::string_view value) {
   return value == "runtime/default" || value == "docker/default" || value.starts_with("localhost/");
 }
 
-const doc::Node* annotation(const k8s::PodSpecView& pod, std::string_view key) {
-  const doc::Node* map = field(pod.metadata, "annotations");
-  return map == nullptr ? nullptr : map->get(key);
+// The pod's annotations by key, read once: every container asks for its own.
+std::unordered_map<std::string_view, const doc::Node*> annotation_map(const k8s::PodSpecView& pod) {
+  std::unordered_map<std::string_view, const doc::Node*> out;
+  for (const auto& [key, value] : annotations(pod)) out.emplace(key, value);
+  return out;
 }
 
 }  // namespace
@@ -30,8 +34,10 @@ const doc::Node* annotation(const k8s::PodSpecView& pod, std::string_view key) {
 CheckResult seccomp_profile_baseline_v1_0(const k8s::PodSpecView& pod) {
   CheckFailure f;
   std::set<std::string> forbidden;
+  std::unordered_map<std::string_view, const doc::Node*> by_key = annotation_map(pod);
   auto inspect = [&](std::string key) {
-    const doc::Node* value = annotation(pod, key);
+    auto it = by_key.find(key);
+    const doc::Node* value = it == by_key.end() ? nullptr : it->second;
     if (value != nullptr && !valid_annotation_value(text(value))) {
       if (forbidden.insert(fmt::format("{}={}", key, go_quote(text(value)))).second) {
         f.fields.push_back({annotation_path(pod, key), value});

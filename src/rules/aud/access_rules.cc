@@ -36,6 +36,17 @@ const RuleMeta kWebhookConfigChange{
     .references = {kMaliciousAdmissionController, ref::kSidecarInjection, kAttackEventTriggered, ref::kLeastPrivilege,
                    kNsaAuditing},
 };
+constexpr SeverityCase kWebhookConfigChangeCases[] = {
+    {"approved", Severity::Info, "the webhook is approved (approvedWebhooks)"},
+    {"impersonation", Severity::Critical,
+     "the webhook takes an approved webhook's name but calls another service or URL"},
+    {"mutates-pods-open", Severity::Critical,
+     "a mutating webhook that is not approved sees pods and calls an external URL or fails open"},
+    {"validates-no-pods", Severity::Medium, "a validating webhook that sees no pods or workloads"},
+    {"unseen", Severity::Medium, "the configuration's content is not in the log"},
+    {"mutating-deleted", Severity::Low,
+     "a mutating webhook configuration was deleted (a validating one is high: a control may be gone)"},
+};
 
 const RuleMeta kClusterAdminBinding{
     .id = "KG-AUD-010",
@@ -46,7 +57,8 @@ const RuleMeta kClusterAdminBinding{
     .kinds = {"audit:clusterrolebindings", "audit:rolebindings"},
     .rationale =
         "Binding cluster-admin to a user, group or service account hands it every permission in the cluster: the "
-        "shortest path from one stolen token to every node.",
+        "shortest path from one stolen token to every node. Judged by content: a binding to any role that grants "
+        "every verb on every resource (as the log showed it, whatever its name) is reported the same way.",
     .remediation = "Remove the binding unless it is a documented break-glass account; grant narrow roles instead.",
     .references = {kClusterAdminBindingRef, ref::kLeastPrivilege, kAttackAccountManipulation, kCisRbac, kNsaAuditing},
 };
@@ -58,9 +70,14 @@ const RuleMeta kWildcardRole{
     .severity = Severity::High,
     .family = "AUD",
     .kinds = {"audit:roles", "audit:clusterroles"},
-    .rationale = "A wildcard in verbs, resources or API groups grants today's and tomorrow's permissions alike.",
+    .rationale =
+        "A wildcard in verbs, resources or API groups grants today's and tomorrow's permissions alike; every verb "
+        "on every resource of every group is cluster-admin under another name (critical).",
     .remediation = "List the verbs and resources the subject needs (CIS 5.1.3).",
     .references = {ref::kLeastPrivilege, kAttackAccountManipulation, kCisRbac, kNsaAuditing},
+};
+constexpr SeverityCase kWildcardRoleCases[] = {
+    {"everything", Severity::Critical, "the role grants every verb on every resource"},
 };
 
 const RuleMeta kEscalationVerbs{
@@ -100,9 +117,13 @@ const RuleMeta kTokenRequest{
     .kinds = {"audit:serviceaccounts/token"},
     .rationale =
         "A TokenRequest mints a fresh credential for a service account; by someone other than the kubelet or the "
-        "control plane, it is a way to persist or to move to a more privileged account.",
+        "control plane, it is a way to persist or to move to a more privileged account; for an account of a system "
+        "namespace (a controller's) it is high.",
     .remediation = "Check who asked and why; restrict create on serviceaccounts/token.",
     .references = {ref::kContainerServiceAccount, ref::kAttackStealToken, ref::kLeastPrivilege, kNsaAuditing},
+};
+constexpr SeverityCase kTokenRequestCases[] = {
+    {"system-account", Severity::High, "the token is for a service account of a system namespace"},
 };
 
 const RuleMeta kSecretReadByServiceAccount{
@@ -118,6 +139,9 @@ const RuleMeta kSecretReadByServiceAccount{
         "accounts are not reported. Secret values never appear in the alert.",
     .remediation = "Mount the secrets the workload needs instead of granting get/list on secrets.",
     .references = {kListSecrets, ref::kAttackUnsecuredCredentials, ref::kLeastPrivilege, kNsaAuditing},
+};
+constexpr SeverityCase kSecretReadByServiceAccountCases[] = {
+    {"bulk", Severity::High, "the service account lists or watches secrets rather than getting one"},
 };
 
 const RuleMeta kAnonymousAllowed{
@@ -136,17 +160,17 @@ const RuleMeta kAnonymousAllowed{
 
 }  // namespace
 
-const RuleMeta* access_meta(AudRule rule) {
+GradedRule access_rule(AudRule rule) {
   switch (rule) {
-    case AudRule::WebhookConfigChange: return &kWebhookConfigChange;
-    case AudRule::ClusterAdminBinding: return &kClusterAdminBinding;
-    case AudRule::WildcardRole: return &kWildcardRole;
-    case AudRule::EscalationVerbs: return &kEscalationVerbs;
-    case AudRule::ImpersonationUsed: return &kImpersonationUsed;
-    case AudRule::TokenRequest: return &kTokenRequest;
-    case AudRule::SecretReadByServiceAccount: return &kSecretReadByServiceAccount;
-    case AudRule::AnonymousAllowed: return &kAnonymousAllowed;
-    default: return nullptr;
+    case AudRule::WebhookConfigChange: return {&kWebhookConfigChange, kWebhookConfigChangeCases};
+    case AudRule::ClusterAdminBinding: return {&kClusterAdminBinding, {}};
+    case AudRule::WildcardRole: return {&kWildcardRole, kWildcardRoleCases};
+    case AudRule::EscalationVerbs: return {&kEscalationVerbs, {}};
+    case AudRule::ImpersonationUsed: return {&kImpersonationUsed, {}};
+    case AudRule::TokenRequest: return {&kTokenRequest, kTokenRequestCases};
+    case AudRule::SecretReadByServiceAccount: return {&kSecretReadByServiceAccount, kSecretReadByServiceAccountCases};
+    case AudRule::AnonymousAllowed: return {&kAnonymousAllowed, {}};
+    default: return {};
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "rules/catalog.h"
+#include "rules/severity_case.h"
 
 namespace kg::rules::aud {
 
@@ -30,23 +31,49 @@ enum class AudRule : uint8_t {
   RiskyPodAdmitted,             // KG-AUD-017
   ExecThenServiceAccountWrite,  // KG-AUD-018
   PodInSystemNamespace,         // KG-AUD-019
+  DangerousRoleGrant,           // KG-AUD-020
+  DangerousBinding,             // KG-AUD-021
+  RbacDeleteOrBuiltinChange,    // KG-AUD-022
+  SecretsAcrossNamespaces,      // KG-AUD-023
+  PrivilegedCertificate,        // KG-AUD-024
 };
 
 inline constexpr AudRule kAllAudRules[] = {
-    AudRule::ContainerAdded,       AudRule::ImageChanged,           AudRule::CommandChanged,
-    AudRule::PodWriteUnseen,       AudRule::InjectedAtAdmission,    AudRule::EphemeralContainer,
-    AudRule::ExecIntoPod,          AudRule::ServiceAccountPodWrite, AudRule::WebhookConfigChange,
-    AudRule::ClusterAdminBinding,  AudRule::WildcardRole,           AudRule::EscalationVerbs,
-    AudRule::ImpersonationUsed,    AudRule::TokenRequest,           AudRule::SecretReadByServiceAccount,
-    AudRule::AnonymousAllowed,     AudRule::RiskyPodAdmitted,       AudRule::ExecThenServiceAccountWrite,
+    AudRule::ContainerAdded,
+    AudRule::ImageChanged,
+    AudRule::CommandChanged,
+    AudRule::PodWriteUnseen,
+    AudRule::InjectedAtAdmission,
+    AudRule::EphemeralContainer,
+    AudRule::ExecIntoPod,
+    AudRule::ServiceAccountPodWrite,
+    AudRule::WebhookConfigChange,
+    AudRule::ClusterAdminBinding,
+    AudRule::WildcardRole,
+    AudRule::EscalationVerbs,
+    AudRule::ImpersonationUsed,
+    AudRule::TokenRequest,
+    AudRule::SecretReadByServiceAccount,
+    AudRule::AnonymousAllowed,
+    AudRule::RiskyPodAdmitted,
+    AudRule::ExecThenServiceAccountWrite,
     AudRule::PodInSystemNamespace,
+    AudRule::DangerousRoleGrant,
+    AudRule::DangerousBinding,
+    AudRule::RbacDeleteOrBuiltinChange,
+    AudRule::SecretsAcrossNamespaces,
+    AudRule::PrivilegedCertificate,
 };
 
 const RuleMeta& meta(AudRule rule);
+// Its metadata with the severity cases the detection names (src/audit).
+GradedRule graded(AudRule rule);
 
-// Metadata of the rules in each file of this folder.
-const RuleMeta* workload_meta(AudRule rule);
-const RuleMeta* exec_meta(AudRule rule);
-const RuleMeta* access_meta(AudRule rule);
+// Metadata and severity cases of the rules in each file of this folder
+// (meta is null for a rule of another file).
+GradedRule workload_rule(AudRule rule);
+GradedRule exec_rule(AudRule rule);
+GradedRule access_rule(AudRule rule);
+GradedRule privilege_rule(AudRule rule);
 
 }  // namespace kg::rules::aud

@@ -5,12 +5,14 @@
 namespace kg::rules {
 namespace aud {
 
-const RuleMeta& meta(AudRule rule) {
-  if (const RuleMeta* m = workload_meta(rule)) return *m;
-  if (const RuleMeta* m = exec_meta(rule)) return *m;
-  if (const RuleMeta* m = access_meta(rule)) return *m;
+GradedRule graded(AudRule rule) {
+  for (auto in_file : {workload_rule, exec_rule, access_rule, privilege_rule}) {
+    if (GradedRule g = in_file(rule); g.meta != nullptr) return g;
+  }
   std::abort();  // every AudRule has its metadata in one of the files above
 }
+
+const RuleMeta& meta(AudRule rule) { return *graded(rule).meta; }
 
 }  // namespace aud
 

@@ -38,6 +38,14 @@ const RuleMeta kContainerAdded{
     .references = {ref::kSidecarInjection, kNewContainer, kBackdoorContainer, ref::kAttackDeployContainer,
                    ref::kAttackResourceHijacking, ref::kLeastPrivilege, kNsaAuditing},
 };
+constexpr SeverityCase kContainerAddedCases[] = {
+    {"approved", Severity::Low,
+     "an approved sidecar profile explains the container (name, image repository and injector annotation "
+     "agree)"},
+    {"earlier-state-unknown", Severity::High,
+     "the earlier state is not in the log, so the write may have changed the container rather than added it (a "
+     "miner's image stays critical)"},
+};
 
 const RuleMeta kImageChanged{
     .id = "KG-AUD-002",
@@ -49,13 +57,21 @@ const RuleMeta kImageChanged{
     .rationale =
         "`kubectl set image`, a patch or an edit that points an existing container at another image runs new code "
         "under the workload's identity (scenario S1: the last container's image swapped for a miner). A container "
-        "image is mutable even in a running pod. Known miner images raise the alert to critical; an approved "
+        "image is mutable even in a running pod. Another repository is high; a new tag or digest of the same "
+        "repository is a rollout and is noted at low. Known miner images raise the alert to critical; an approved "
         "sidecar moving to an image outside its profile's repositories is critical too (scenario S5).",
     .remediation =
         "Compare the new image with the release record; if it is not a planned rollout, roll back, quarantine the "
         "pods and restrict who may patch workloads. Admit only signed images from trusted registries.",
     .references = {ref::kSidecarInjection, kBackdoorContainer, ref::kGateImages, ref::kAttackDeployContainer,
                    ref::kAttackResourceHijacking, kNsaAuditing},
+};
+constexpr SeverityCase kImageChangedCases[] = {
+    {"same-repository", Severity::Low, "the new image is another tag or digest of the same repository (a rollout)"},
+    {"approved", Severity::Low, "an approved sidecar profile explains the new image"},
+    {"miner", Severity::Critical, "the new image is a known miner's"},
+    {"sidecar-off-profile", Severity::Critical,
+     "an approved sidecar's name now runs an image outside its profile's repositories"},
 };
 
 const RuleMeta kCommandChanged{
@@ -70,6 +86,9 @@ const RuleMeta kCommandChanged{
         "shell that downloads a payload. Arguments are shown with values that look like credentials redacted.",
     .remediation = "Revert the workload from its manifest and find out who changed the command and why.",
     .references = {ref::kSidecarInjection, kBackdoorContainer, kAttackContainerAdmin, kNsaAuditing},
+};
+constexpr SeverityCase kCommandChangedCases[] = {
+    {"approved", Severity::Low, "an approved sidecar profile explains the container"},
 };
 
 const RuleMeta kPodWriteUnseen{
@@ -100,7 +119,9 @@ const RuleMeta kInjectedAtAdmission{
         "When a pod or workload is created or written, the audit event holds both what the client sent and what "
         "was stored. A container in the stored object but not in the request was added by a mutating admission "
         "webhook: legitimate for istio or linkerd (their profiles approve the container), the effect of scenario "
-        "S4's rogue webhook otherwise.",
+        "S4's rogue webhook otherwise. Pods the controllers create (ReplicaSet, Job, DaemonSet, StatefulSet...) "
+        "are compared the same way, with the controller's request or, when the log lacks it, with the owner's "
+        "template as the log last showed it; one alert per pod template and injected shape.",
     .remediation =
         "List MutatingWebhookConfigurations, find the webhook that added it and remove it if it is not approved; "
         "approve legitimate injectors with approvedSidecars / approvedWebhooks in .kubeguard.yaml.",
@@ -124,6 +145,9 @@ const RuleMeta kEphemeralContainer{
     .references = {ref::kSidecarInjection, kNewContainer, kAttackContainerAdmin, ref::kAttackDeployContainer,
                    kNsaAuditing},
 };
+constexpr SeverityCase kEphemeralContainerCases[] = {
+    {"denied", Severity::Low, "the request was denied"},
+};
 
 const RuleMeta kServiceAccountPodWrite{
     .id = "KG-AUD-008",
@@ -136,12 +160,18 @@ const RuleMeta kServiceAccountPodWrite{
         "Applications rarely write pods or workloads; a service-account token used to do so (with curl, kubectl or "
         "a script from inside a pod: scenario S2) is how a compromised pod spreads. The control plane's own "
         "controllers (kube-system service accounts) are not reported. A kubectl or curl user agent and an "
-        "in-cluster (private) source address are noted in the evidence.",
+        "in-cluster (private) source address are noted in the evidence. Scaling (the scale subresource) is noted "
+        "at low.",
     .remediation =
         "Check whether this service account is a deployment tool; if not, revoke its write access to pods and "
         "workloads, rotate its tokens and inspect the pod it runs in.",
     .references = {ref::kContainerServiceAccount, ref::kAttackValidAccounts, ref::kAttackStealToken,
                    ref::kLeastPrivilege, kNsaAuditing},
+};
+constexpr SeverityCase kServiceAccountPodWriteCases[] = {
+    {"scale", Severity::Low, "the write is to the scale subresource"},
+    {"failed", Severity::Medium, "the write was authorised but failed"},
+    {"denied", Severity::Low, "the request was denied"},
 };
 
 const RuleMeta kRiskyPodAdmitted{
@@ -154,41 +184,51 @@ const RuleMeta kRiskyPodAdmitted{
     .rationale =
         "The object a user created or replaced is judged by the same catalog as `kubeguard scan`: privileged "
         "containers, hostPath volumes, host namespaces and every other rule of high or critical severity. The alert "
-        "lists the scan rules that fired. Objects the control plane's controllers derive (ReplicaSets, pods of a "
-        "Deployment) are not judged again.",
+        "lists the scan rules that fired. A hardening field left unset (runAsNonRoot, allowPrivilegeEscalation) "
+        "is left out, as nearly every pod has one; set explicitly to root or to allow escalation it is kept, as in "
+        "scan. Pods the controllers create are judged too, once per pod template (owner, template hash, "
+        "containers), so a privileged pod of a Deployment written before the log began is still seen; in a system "
+        "namespace a controller's pod is reported at medium, its owner's write at full severity.",
     .remediation = "See the remediation of each listed scan rule (`kubeguard rules KG-POD-...`).",
     .references = {ref::kPrivilegedContainer, ref::kWritableHostPath, ref::kAttackEscapeToHost,
                    ref::kPodSecurityStandards, kNsaAuditing},
+};
+constexpr SeverityCase kRiskyPodAdmittedCases[] = {
+    {"critical-finding", Severity::Critical, "a scan finding of critical severity is among them"},
+    {"system-namespace-pod", Severity::Medium,
+     "a controller's pod in a system namespace (its owner's write is judged in full)"},
 };
 
 const RuleMeta kPodInSystemNamespace{
     .id = "KG-AUD-019",
     .slug = "audit-pod-in-system-namespace",
-    .title = "A user creates a pod or workload in kube-system",
+    .title = "A user creates a pod or workload in a system namespace",
     .severity = Severity::Medium,
     .family = "AUD",
     .kinds = pod_kinds(),
     .rationale =
-        "kube-system holds the control plane's own workloads and the most privileged service accounts; a pod "
-        "created there by anyone but the control plane can borrow them and hides among system pods.",
+        "kube-system, kube-public, kube-node-lease and the managed clouds' own namespaces (gke-managed-*, "
+        "gmp-system, amazon-cloudwatch, aks-command...; more with audit.systemNamespaces in .kubeguard.yaml) hold "
+        "the platform's workloads and most privileged service accounts; a pod created there by anyone but the "
+        "control plane can borrow them and hides among system pods.",
     .remediation = "Verify the change with the cluster's operators; run applications in their own namespaces.",
     .references = {ref::kAttackDeployContainer, ref::kLeastPrivilege, kNsaAuditing},
 };
 
 }  // namespace
 
-const RuleMeta* workload_meta(AudRule rule) {
+GradedRule workload_rule(AudRule rule) {
   switch (rule) {
-    case AudRule::ContainerAdded: return &kContainerAdded;
-    case AudRule::ImageChanged: return &kImageChanged;
-    case AudRule::CommandChanged: return &kCommandChanged;
-    case AudRule::PodWriteUnseen: return &kPodWriteUnseen;
-    case AudRule::InjectedAtAdmission: return &kInjectedAtAdmission;
-    case AudRule::EphemeralContainer: return &kEphemeralContainer;
-    case AudRule::ServiceAccountPodWrite: return &kServiceAccountPodWrite;
-    case AudRule::RiskyPodAdmitted: return &kRiskyPodAdmitted;
-    case AudRule::PodInSystemNamespace: return &kPodInSystemNamespace;
-    default: return nullptr;
+    case AudRule::ContainerAdded: return {&kContainerAdded, kContainerAddedCases};
+    case AudRule::ImageChanged: return {&kImageChanged, kImageChangedCases};
+    case AudRule::CommandChanged: return {&kCommandChanged, kCommandChangedCases};
+    case AudRule::PodWriteUnseen: return {&kPodWriteUnseen, {}};
+    case AudRule::InjectedAtAdmission: return {&kInjectedAtAdmission, {}};
+    case AudRule::EphemeralContainer: return {&kEphemeralContainer, kEphemeralContainerCases};
+    case AudRule::ServiceAccountPodWrite: return {&kServiceAccountPodWrite, kServiceAccountPodWriteCases};
+    case AudRule::RiskyPodAdmitted: return {&kRiskyPodAdmitted, kRiskyPodAdmittedCases};
+    case AudRule::PodInSystemNamespace: return {&kPodInSystemNamespace, {}};
+    default: return {};
   }
 }
 

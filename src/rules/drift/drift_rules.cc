@@ -47,6 +47,11 @@ const RuleMeta kContainerAdded{
                    ref::kLeastPrivilege, ref::kGateImages, ref::kAttackDeployContainer, ref::kAttackResourceHijacking,
                    kAttackMasquerading},
 };
+constexpr SeverityCase kContainerAddedCases[] = {
+    {"looks-like-sidecar", Severity::High,
+     "the container looks like an approved sidecar (name and image) but the injector's annotation does not "
+     "record it"},
+};
 
 const RuleMeta kImageChanged{
     .id = "KG-DRIFT-002",
@@ -68,6 +73,10 @@ const RuleMeta kImageChanged{
     .references = {ref::kSidecarInjection, kNewContainer, ref::kResourceHijacking, ref::kGateImages,
                    ref::kAttackDeployContainer, ref::kAttackResourceHijacking},
 };
+constexpr SeverityCase kImageChangedCases[] = {
+    {"sidecar-off-profile", Severity::Critical,
+     "an approved sidecar's image moved to a repository its profile does not approve"},
+};
 
 const RuleMeta kCommandChanged{
     .id = "KG-DRIFT-003",
@@ -87,6 +96,9 @@ const RuleMeta kCommandChanged{
         "compare the full values on the cluster.",
     .references = {ref::kSidecarInjection, kExecIntoContainer, kBackdoorContainer, kAttackContainerAdmin,
                    ref::kAttackDeployContainer},
+};
+constexpr SeverityCase kCommandChangedCases[] = {
+    {"sidecar", Severity::High, "the container is a sidecar (an approved profile's)"},
 };
 
 const RuleMeta kEphemeralContainerAdded{
@@ -126,6 +138,11 @@ const RuleMeta kSecurityContextChanged{
     .references = {ref::kPrivilegedContainer, ref::kRestrictOverPermissive, ref::kPodSecurityStandards,
                    ref::kAttackEscapeToHost, ref::kNsaPodSecurity},
 };
+constexpr SeverityCase kSecurityContextChangedCases[] = {
+    {"service-account", Severity::Medium,
+     "the worst change is to the service account: another account, or its token mounted again"},
+    {"not-weakened", Severity::Low, "no change weakens isolation (a field tightened, or one that does not bear on it)"},
+};
 
 const RuleMeta kContainerRemoved{
     .id = "KG-DRIFT-006",
@@ -160,6 +177,9 @@ const RuleMeta kEnvOrMountsChanged{
     .references = {ref::kWritableHostPath, ref::kAppCredentialsInConfig, ref::kContainerServiceAccount,
                    ref::kAttackUnsecuredCredentials, ref::kAttackEscapeToHost},
 };
+constexpr SeverityCase kEnvOrMountsChangedCases[] = {
+    {"host-path", Severity::High, "a volume or mount of the node's file system (hostPath) was added"},
+};
 
 const RuleMeta kObjectOnlyInLive{
     .id = "KG-DRIFT-008",
@@ -180,32 +200,32 @@ const RuleMeta kObjectOnlyInLive{
     .references = {kMaliciousAdmissionController, kClusterAdminBinding, kNewContainer, kAttackEventTriggered,
                    ref::kAttackValidAccounts, kAttackSystemProcess, kNsaAuditing},
 };
+constexpr SeverityCase kObjectOnlyInLiveCases[] = {
+    {"webhook-or-binding", Severity::Medium, "the object is a MutatingWebhookConfiguration or a ClusterRoleBinding"},
+};
 
 }  // namespace
 
-const RuleMeta& meta(DriftRule rule) {
+GradedRule graded(DriftRule rule) {
   switch (rule) {
-    case DriftRule::ContainerAdded: return kContainerAdded;
-    case DriftRule::ImageChanged: return kImageChanged;
-    case DriftRule::CommandChanged: return kCommandChanged;
-    case DriftRule::EphemeralContainerAdded: return kEphemeralContainerAdded;
-    case DriftRule::SecurityContextChanged: return kSecurityContextChanged;
-    case DriftRule::ContainerRemoved: return kContainerRemoved;
-    case DriftRule::EnvOrMountsChanged: return kEnvOrMountsChanged;
-    case DriftRule::ObjectOnlyInLive: return kObjectOnlyInLive;
+    case DriftRule::ContainerAdded: return {&kContainerAdded, kContainerAddedCases};
+    case DriftRule::ImageChanged: return {&kImageChanged, kImageChangedCases};
+    case DriftRule::CommandChanged: return {&kCommandChanged, kCommandChangedCases};
+    case DriftRule::EphemeralContainerAdded: return {&kEphemeralContainerAdded, {}};
+    case DriftRule::SecurityContextChanged: return {&kSecurityContextChanged, kSecurityContextChangedCases};
+    case DriftRule::ContainerRemoved: return {&kContainerRemoved, {}};
+    case DriftRule::EnvOrMountsChanged: return {&kEnvOrMountsChanged, kEnvOrMountsChangedCases};
+    case DriftRule::ObjectOnlyInLive: return {&kObjectOnlyInLive, kObjectOnlyInLiveCases};
   }
-  return kObjectOnlyInLive;
+  return {&kObjectOnlyInLive, kObjectOnlyInLiveCases};
 }
+
+const RuleMeta& meta(DriftRule rule) { return *graded(rule).meta; }
 
 }  // namespace drift
 
 void register_drift_rules(Catalog& catalog) {
-  using drift::DriftRule;
-  for (DriftRule r : {DriftRule::ContainerAdded, DriftRule::ImageChanged, DriftRule::CommandChanged,
-                      DriftRule::EphemeralContainerAdded, DriftRule::SecurityContextChanged,
-                      DriftRule::ContainerRemoved, DriftRule::EnvOrMountsChanged, DriftRule::ObjectOnlyInLive}) {
-    catalog.add_paired_rule(drift::meta(r));
-  }
+  for (drift::DriftRule r : drift::kAllDriftRules) catalog.add_paired_rule(drift::meta(r));
 }
 
 }  // namespace kg::rules

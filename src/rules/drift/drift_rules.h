@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "rules/catalog.h"
+#include "rules/severity_case.h"
 
 namespace kg::rules::drift {
 
@@ -20,6 +21,14 @@ enum class DriftRule : uint8_t {
   ObjectOnlyInLive,         // KG-DRIFT-008
 };
 
+inline constexpr DriftRule kAllDriftRules[] = {
+    DriftRule::ContainerAdded,          DriftRule::ImageChanged,           DriftRule::CommandChanged,
+    DriftRule::EphemeralContainerAdded, DriftRule::SecurityContextChanged, DriftRule::ContainerRemoved,
+    DriftRule::EnvOrMountsChanged,      DriftRule::ObjectOnlyInLive,
+};
+
 const RuleMeta& meta(DriftRule rule);
+// Its metadata with the severity cases the comparison names (src/engine/drift).
+GradedRule graded(DriftRule rule);
 
 }  // namespace kg::rules::drift

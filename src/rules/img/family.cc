@@ -1,3 +1,4 @@
+#include "rules/image_contents.h"
 #include "rules/img/img_rules.h"
 
 namespace kg::rules {
@@ -6,6 +7,8 @@ void register_img_rules(Catalog& catalog) {
   img::register_trusted_registry(catalog);
   img::register_pinning(catalog);
   img::register_injector_image_drift(catalog);
+  img::register_signature(catalog);
+  img::register_contents(catalog);
 }
 
 namespace img {
@@ -21,6 +24,11 @@ bool is_trusted(std::string_view repository, std::span<const std::string> truste
     }
   }
   return false;
+}
+
+std::string running_image_of(const ObjectContext& ctx, const k8s::ContainerView& c) {
+  const doc::Node* pod = ctx.object.ref.kind == "Pod" ? ctx.object.root : nullptr;
+  return rules::running_image(pod, c.name, c.image);
 }
 
 }  // namespace img

@@ -25,7 +25,7 @@ const RuleMeta kMeta{
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   // profile -> image -> workloads running it
-  std::map<std::string, std::map<std::string, std::vector<const k8s::SidecarImageFact*>>> by_profile;
+  std::map<std::string, std::map<std::string, std::vector<const rules::SidecarImageFact*>>> by_profile;
   for (const auto& f : ctx.inventory.sidecar_images) by_profile[f.profile][f.image].push_back(&f);
   for (const auto& [profile, images] : by_profile) {
     if (images.size() < 2) continue;

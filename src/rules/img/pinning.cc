@@ -12,7 +12,9 @@ const RuleMeta kNotPinned{
     .kinds = {"pod-bearing"},
     .rationale =
         "A tag can be moved to other content at any time; only a digest names exactly what runs. A "
-        "hijacked sidecar (S5) often keeps its tag and changes what is behind it.",
+        "hijacked sidecar (S5) often keeps its tag and changes what is behind it. Only a well-formed digest "
+        "counts (OCI grammar: sha256 with exactly 64 or sha512 with exactly 128 lower-case hex digits); "
+        "@sha256:abc pins nothing.",
     .remediation =
         "Reference the image as repository@sha256:<digest> (tools such as crane digest or the "
         "registry's API give it), and let automation update the digest.",
@@ -40,7 +42,17 @@ const RuleMeta kImplicit{
 void check_pinned(const ObjectContext& ctx, Emitter& out) {
   for (const auto& c : ctx.pod->containers) {
     if (c.image.empty()) continue;
-    if (k8s::parse_image(c.image).pinned()) continue;
+    k8s::ImageRef ref = k8s::parse_image(c.image);
+    if (ref.pinned()) continue;
+    if (!ref.digest.empty()) {
+      out.report(c.path + ".image", c.node->get("image"),
+                 fmt::format("container '{}' ({}) image {} has a malformed digest (the OCI grammar wants sha256 with "
+                             "exactly 64, or sha512 with exactly 128, lower-case hex digits): it pins nothing and no "
+                             "runtime pulls it",
+                             c.name, k8s::role_name(c.role), c.image),
+                 &c);
+      continue;
+    }
     out.report(
         c.path + ".image", c.node->get("image"),
         fmt::format("container '{}' ({}) image {} is not pinned by digest", c.name, k8s::role_name(c.role), c.image),

@@ -1,5 +1,7 @@
 #include "rules/net/namespace_groups.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace kg::rules::net {
@@ -13,20 +15,66 @@ std::string describe_group(std::string_view group) {
   return fmt::format("namespace '{}'", group);
 }
 
-PolicyIndex::PolicyIndex(const k8s::Inventory& inventory) {
+bool cluster_wide(const rules::NetworkPolicyFact& policy) {
+  return policy.origin.ref.kind == "CiliumClusterwideNetworkPolicy";
+}
+
+PolicyIndex::PolicyIndex(const rules::Inventory& inventory) {
   for (const auto& policy : inventory.network_policies) {
+    if (cluster_wide(policy)) {
+      add(cluster_wide_, policy);
+      continue;
+    }
     auto group = namespace_group(policy.origin.ref);
     auto it = by_group_.find(group);
-    if (it == by_group_.end())
-      it = by_group_.emplace(std::string(group), std::vector<const k8s::NetworkPolicyFact*>{}).first;
-    it->second.push_back(&policy);
+    if (it == by_group_.end()) it = by_group_.emplace(std::string(group), Group{}).first;
+    add(it->second, policy);
   }
 }
 
-std::span<const k8s::NetworkPolicyFact* const> PolicyIndex::in(std::string_view group) const {
-  auto it = by_group_.find(group);
-  if (it == by_group_.end()) return {};
-  return it->second;
+void PolicyIndex::add(Group& group, const rules::NetworkPolicyFact& policy) {
+  group.all.push_back(&policy);
+  const auto& required = policy.pod_selector.match_labels;
+  if (required.empty()) {
+    group.unkeyed.push_back(&policy);
+    return;
+  }
+  const auto& [key, value] = *required.begin();
+  group.by_label[key + "=" + value].push_back(&policy);
+}
+
+void PolicyIndex::collect(const Group& group, const k8s::Labels& labels,
+                          std::vector<const rules::NetworkPolicyFact*>& out) const {
+  size_t first = out.size();
+  for (const auto* p : group.unkeyed) {
+    if (p->pod_selector.matches(labels)) out.push_back(p);
+  }
+  std::string pair;
+  for (const auto& [key, value] : labels) {
+    pair.assign(key).append("=").append(value);
+    auto it = group.by_label.find(pair);
+    if (it == group.by_label.end()) continue;
+    for (const auto* p : it->second) {
+      if (p->pod_selector.matches(labels)) out.push_back(p);
+    }
+  }
+  // Each policy sits in one list, so none is found twice; the input's order
+  // keeps messages and evidence stable.
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+}
+
+size_t PolicyIndex::count(std::string_view group) const {
+  size_t n = cluster_wide_.all.size();
+  if (auto it = by_group_.find(group); it != by_group_.end()) n += it->second.all.size();
+  return n;
+}
+
+std::vector<const rules::NetworkPolicyFact*> PolicyIndex::selecting(std::string_view group,
+                                                                    const k8s::Labels& labels) const {
+  std::vector<const rules::NetworkPolicyFact*> out;
+  collect(cluster_wide_, labels, out);
+  if (auto it = by_group_.find(group); it != by_group_.end()) collect(it->second, labels, out);
+  return out;
 }
 
 }  // namespace kg::rules::net

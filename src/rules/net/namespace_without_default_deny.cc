@@ -13,7 +13,7 @@ const RuleMeta kMeta{
     .title = "Namespace without a default-deny ingress NetworkPolicy",
     .severity = Severity::Medium,
     .family = "NET",
-    .kinds = {"pod-bearing", "NetworkPolicy", "Namespace"},
+    .kinds = {"pod-bearing", "NetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "Namespace"},
     .rationale =
         "Without a default-deny policy (podSelector: {}, policyTypes including Ingress, no ingress rules), every "
         "new pod in the namespace starts open to the whole cluster until someone writes a policy for it, and "
@@ -39,7 +39,7 @@ struct GroupState {
 };
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
-  const k8s::Inventory& inventory = ctx.inventory;
+  const rules::Inventory& inventory = ctx.inventory;
   // In order of first appearance, so findings follow the input.
   std::vector<GroupState> groups;
   std::map<std::string_view, size_t, std::less<>> index;
@@ -50,11 +50,17 @@ void check(const InventoryContext& ctx, InventoryEmitter& out) {
     ++groups[it->second].workloads;
   }
   for (const auto& policy : inventory.network_policies) {
+    if (!policy.pod_selector.empty()) continue;
+    auto apply = [&](GroupState& state) {
+      state.denies_ingress |= policy.ingress && !policy.has_ingress_rules;
+      state.denies_egress |= policy.egress && !policy.has_egress_rules;
+    };
+    if (cluster_wide(policy)) {
+      for (auto& state : groups) apply(state);
+      continue;
+    }
     auto it = index.find(namespace_group(policy.origin.ref));
-    if (it == index.end() || !policy.pod_selector.empty()) continue;
-    GroupState& state = groups[it->second];
-    state.denies_ingress |= policy.ingress && !policy.has_ingress_rules;
-    state.denies_egress |= policy.egress && !policy.has_egress_rules;
+    if (it != index.end()) apply(groups[it->second]);
   }
   std::map<std::string_view, const k8s::Origin*, std::less<>> namespace_objects;
   for (const auto& ns : inventory.namespaces) namespace_objects.emplace(ns.origin.ref.name, &ns.origin);

@@ -1,6 +1,7 @@
 // The NET family: network isolation of the workloads in the input, decided
-// from the NetworkPolicies beside them. Inventory rules: they run once over
-// facts gathered from every file.
+// from the NetworkPolicies beside them (inventory rules: they run once over
+// facts gathered from every file), and exposure: Services reachable from
+// outside, Ingresses without TLS, administrative ports.
 #pragma once
 
 #include <fmt/format.h>
@@ -16,5 +17,9 @@ inline constexpr Reference kCisNetworkPolicies{ReferenceKind::Cis, "5.3.2",
 
 void register_workload_not_isolated(Catalog& catalog);
 void register_namespace_without_default_deny(Catalog& catalog);
+void register_workload_egress_not_isolated(Catalog& catalog);
+void register_service_exposed(Catalog& catalog);
+void register_ingress_without_tls(Catalog& catalog);
+void register_container_admin_port(Catalog& catalog);
 
 }  // namespace kg::rules::net

@@ -1,7 +1,24 @@
+#include "k8s/kinds.h"
 #include "rules/ns/ns_rules.h"
 
 namespace kg::rules::ns {
 namespace {
+
+// Object rules match kinds by name: every pod-bearing kind of the table, then
+// the namespaced kinds that configure or expose workloads. ResourceQuota and
+// LimitRange are left out: they are how the default namespace is locked down.
+std::vector<std::string_view> placed_kinds() {
+  std::vector<std::string_view> kinds;
+  for (const auto& k : k8s::kinds()) {
+    if (k.carries_pod() && k.namespaced) kinds.push_back(k.kind);
+  }
+  for (std::string_view k : {"Service", "Endpoints", "EndpointSlice", "Ingress", "ConfigMap", "Secret",
+                             "ServiceAccount", "Role", "RoleBinding", "NetworkPolicy", "PersistentVolumeClaim",
+                             "HorizontalPodAutoscaler", "PodDisruptionBudget", "Lease", "CSIStorageCapacity"}) {
+    kinds.push_back(k);
+  }
+  return kinds;
+}
 
 const RuleMeta kMeta{
     .id = "KG-NS-001",
@@ -9,33 +26,7 @@ const RuleMeta kMeta{
     .title = "Object placed in the default namespace",
     .severity = Severity::Medium,
     .family = "NS",
-    // Object rules match kinds by name, so every pod-bearing kind is listed.
-    // ResourceQuota and LimitRange are left out: they are how the default
-    // namespace is locked down.
-    .kinds = {"Pod",
-              "PodTemplate",
-              "Deployment",
-              "StatefulSet",
-              "DaemonSet",
-              "ReplicaSet",
-              "ReplicationController",
-              "Job",
-              "CronJob",
-              "Service",
-              "Endpoints",
-              "EndpointSlice",
-              "Ingress",
-              "ConfigMap",
-              "Secret",
-              "ServiceAccount",
-              "Role",
-              "RoleBinding",
-              "NetworkPolicy",
-              "PersistentVolumeClaim",
-              "HorizontalPodAutoscaler",
-              "PodDisruptionBudget",
-              "Lease",
-              "CSIStorageCapacity"},
+    .kinds = placed_kinds(),
     .rationale =
         "The default namespace is where everything lands that nobody placed: RBAC grants, network policies and "
         "quotas written for it tend to be broad, every pod in it shares the default service account, and one "

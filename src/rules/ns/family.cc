@@ -2,6 +2,9 @@
 
 namespace kg::rules {
 
-void register_ns_rules(Catalog& catalog) { ns::register_default_namespace(catalog); }
+void register_ns_rules(Catalog& catalog) {
+  ns::register_default_namespace(catalog);
+  ns::register_workload_in_system_namespace(catalog);
+}
 
 }  // namespace kg::rules

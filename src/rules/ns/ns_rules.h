@@ -9,5 +9,6 @@
 namespace kg::rules::ns {
 
 void register_default_namespace(Catalog& catalog);
+void register_workload_in_system_namespace(Catalog& catalog);
 
 }  // namespace kg::rules::ns

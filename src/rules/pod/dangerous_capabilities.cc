@@ -2,6 +2,7 @@
 
 #include "rules/pod/capabilities.h"
 #include "rules/pod/pod_rules.h"
+#include "rules/sc/injector_modes.h"
 
 namespace kg::rules::pod {
 namespace {
@@ -83,7 +84,7 @@ void check(const ObjectContext& ctx, Emitter& out) {
       if (d != nullptr) {
         out.report(d->critical ? Severity::Critical : kMeta.severity,
                    fmt::format("{}.securityContext.capabilities.add[{}]", c.path, index), &item,
-                   fmt::format("{} adds capability {}", describe(c), item.str()), &c);
+                   fmt::format("{} adds capability {}{}", describe(c), item.str(), sc::injector_note(c)), &c);
       }
       ++index;
     }

@@ -1,3 +1,7 @@
+#include <algorithm>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/ranges.h>
@@ -32,15 +36,19 @@ const RuleMeta kMeta{
                    ref::kNsaPodSecurity},
 };
 
-// "container 'app' at /host/var/log" for every mount of `volume` without readOnly: true.
-std::vector<std::string> writable_mounts(const k8s::PodSpecView& pod, std::string_view volume) {
-  std::vector<std::string> out;
+constexpr size_t kMaxMountsNamed = 8;
+
+// Volume name -> "container 'app' at /host/var/log" for every mount of it
+// without readOnly: true. One pass over every mount of the pod, so a pod with
+// thousands of volumes and mounts costs their number, not their product.
+std::unordered_map<std::string_view, std::vector<std::string>> writable_mounts(const k8s::PodSpecView& pod) {
+  std::unordered_map<std::string_view, std::vector<std::string>> out;
   for (const auto& c : pod.containers) {
     const doc::Node* mounts = c.node->get("volumeMounts");
     if (mounts == nullptr || !mounts->is_sequence()) continue;
     for (const auto& m : mounts->items()) {
-      if (k8s::string_at(&m, "name") != volume || is_true(m.get("readOnly"))) continue;
-      out.push_back(fmt::format("{} at {}", describe(c), k8s::string_at(&m, "mountPath")));
+      if (is_true(m.get("readOnly"))) continue;
+      out[k8s::string_at(&m, "name")].push_back(fmt::format("{} at {}", describe(c), k8s::string_at(&m, "mountPath")));
     }
   }
   return out;
@@ -49,6 +57,7 @@ std::vector<std::string> writable_mounts(const k8s::PodSpecView& pod, std::strin
 void check(const ObjectContext& ctx, Emitter& out) {
   const doc::Node* volumes = ctx.pod->spec->get("volumes");
   if (volumes == nullptr || !volumes->is_sequence()) return;
+  std::optional<std::unordered_map<std::string_view, std::vector<std::string>>> writable_by;
   size_t index = 0;
   for (const auto& v : volumes->items()) {
     const doc::Node* host_path = v.get("hostPath");
@@ -57,8 +66,15 @@ void check(const ObjectContext& ctx, Emitter& out) {
       const doc::Node* path = host_path->get("path");
       std::string field = fmt::format("{}.volumes[{}].hostPath", ctx.pod->path, index);
       std::string message = fmt::format("volume '{}' mounts host path '{}'", name, k8s::string_at(host_path, "path"));
-      std::vector<std::string> writable = writable_mounts(*ctx.pod, name);
-      if (!writable.empty()) message += fmt::format(", writable by {}", fmt::join(writable, ", "));
+      if (!writable_by) writable_by = writable_mounts(*ctx.pod);
+      if (auto it = writable_by->find(name); it != writable_by->end()) {
+        // Named mounts are capped: many volumes of one name must not each list every mount.
+        const auto& all = it->second;
+        size_t shown = std::min(all.size(), kMaxMountsNamed);
+        message +=
+            fmt::format(", writable by {}", fmt::join(all.begin(), all.begin() + static_cast<ptrdiff_t>(shown), ", "));
+        if (all.size() > shown) message += fmt::format(" and {} more", all.size() - shown);
+      }
       if (path != nullptr) field += ".path";
       out.report(std::move(field), path != nullptr ? path : host_path, std::move(message));
     }

@@ -1,10 +1,10 @@
+#include <vector>
+
+#include "rbac/workload_needs.h"
 #include "rules/rbac/rbac_rules.h"
 
 namespace kg::rules::rbac_rules {
 namespace {
-
-constexpr std::string_view kApps = "apps";
-constexpr std::string_view kBatch = "batch";
 
 const RuleMeta kMeta{
     .id = "KG-RBAC-001",
@@ -18,9 +18,11 @@ const RuleMeta kMeta{
         "or a pod that mounts another account's token and acts as it. Creating a Deployment, DaemonSet, StatefulSet, "
         "ReplicaSet, Job, CronJob or ReplicationController is the same power one step removed. In kube-system the pods "
         "may run as the controllers' powerful accounts, so the rule is critical there (a Role or RoleBinding in "
-        "kube-system, or any ClusterRoleBinding, which reaches every namespace). Kubernetes' own roles (names starting "
-        "with system:, label kubernetes.io/bootstrapping=rbac-defaults) are not reported as written: the API server "
-        "reconciles them, and a user's binding that hands one out is reported instead.",
+        "kube-system, or any ClusterRoleBinding, which reaches every namespace). Kubernetes' own roles are not "
+        "reported as "
+        "written (the API server reconciles them) and a user's binding that hands one out is reported instead; a "
+        "role counts as Kubernetes' own only on evidence: label kubernetes.io/bootstrapping=rbac-defaults, a default's "
+        "name, and no rule beyond the default's (a name starting with system: proves nothing).",
     .remediation =
         "Grant create on pods and controllers only to the deployment pipeline's account, in the namespaces it deploys "
         "to; give people and applications get/list instead. Never grant it cluster-wide; keep kube-system to cluster "
@@ -29,10 +31,8 @@ const RuleMeta kMeta{
                    kCisCreatePods, kNsaRbac},
 };
 
-const rbac::Need kNeeds[] = {{"create", "", "pods"},           {"create", kApps, "deployments"},
-                             {"create", kApps, "daemonsets"},  {"create", kApps, "statefulsets"},
-                             {"create", kApps, "replicasets"}, {"create", kBatch, "jobs"},
-                             {"create", kBatch, "cronjobs"},   {"create", "", "replicationcontrollers"}};
+// Pods and every controller of pods, from the table of kinds.
+const std::vector<rbac::Need> kNeeds = rbac::workload_needs("create", true);
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "create pods or pod controllers", true});

@@ -21,6 +21,8 @@ void register_rbac_rules(Catalog& catalog) {
   register_public_subject_binding(catalog);
   register_csr_approval(catalog);
   register_pod_token_can_inject(catalog);
+  register_default_service_account_bound(catalog);
+  register_rbac_change(catalog);
 }
 
 }  // namespace kg::rules

@@ -62,6 +62,21 @@ bool reaches_kube_system(const rbac::Role& role, const std::vector<const rbac::B
 
 }  // namespace
 
+bool grants_everything(const std::vector<rbac::RuleRef>& rules) {
+  static constexpr std::string_view kVerbs[] = {"get", "list", "watch", "create", "update", "patch", "delete"};
+  bool seen[std::size(kVerbs)] = {};
+  auto has = [](const std::vector<std::string>& values, std::string_view v) {
+    return std::find(values.begin(), values.end(), v) != values.end();
+  };
+  for (const auto& ref : rules) {
+    const rbac::PolicyRule& r = *ref.rule;
+    if (!r.resource_names.empty() || !has(r.api_groups, "*") || !has(r.resources, "*")) continue;
+    if (has(r.verbs, "*")) return true;
+    for (size_t i = 0; i < std::size(kVerbs); ++i) seen[i] |= has(r.verbs, kVerbs[i]);
+  }
+  return std::all_of(std::begin(seen), std::end(seen), [](bool b) { return b; });
+}
+
 bool rule_grants(const rbac::PolicyRule& rule, const rbac::Need& need) {
   rbac::Attributes a = rbac::attributes_of(need, "");
   if (!rbac::verb_matches(rule, a.verb) || !rbac::api_group_matches(rule, a.api_group) ||
@@ -104,9 +119,10 @@ void report_grants(const InventoryContext& ctx, InventoryEmitter& out, const Gra
   const auto& bindings = policy.bindings();
   for (size_t i = 0; i < bindings.size(); ++i) {
     const rbac::Binding& b = bindings[i];
-    if (b.bootstrap || (b.role_is_cluster && b.role_name == "cluster-admin")) continue;
+    if (b.bootstrap) continue;
     const rbac::Role* role = policy.role_of(b);
-    if (role == nullptr || !role->bootstrap) continue;
+    // cluster-admin and its equivalents: KG-RBAC-014 reports their bindings.
+    if (role == nullptr || !role->bootstrap || grants_everything(policy.rules_of(*role))) continue;
     for (const auto& r : policy.rules_of(*role)) {
       if (!std::any_of(query.needs.begin(), query.needs.end(),
                        [&](const rbac::Need& n) { return rule_grants(*r.rule, n); })) {

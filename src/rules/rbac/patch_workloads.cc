@@ -1,10 +1,10 @@
+#include <vector>
+
+#include "rbac/workload_needs.h"
 #include "rules/rbac/rbac_rules.h"
 
 namespace kg::rules::rbac_rules {
 namespace {
-
-constexpr std::string_view kApps = "apps";
-constexpr std::string_view kBatch = "batch";
 
 const RuleMeta kMeta{
     .id = "KG-RBAC-002",
@@ -26,20 +26,14 @@ const RuleMeta kMeta{
     .references = {ref::kLeastPrivilege, ref::kSidecarInjection, ref::kAttackDeployContainer, kCisCreatePods, kNsaRbac},
 };
 
-const rbac::Need kNeeds[] = {{"patch", "", "pods"},
-                             {"patch", kApps, "deployments"},
-                             {"patch", kApps, "daemonsets"},
-                             {"patch", kApps, "statefulsets"},
-                             {"patch", kApps, "replicasets"},
-                             {"patch", kBatch, "cronjobs"},
-                             {"patch", "", "replicationcontrollers"},
-                             {"update", "", "pods"},
-                             {"update", kApps, "deployments"},
-                             {"update", kApps, "daemonsets"},
-                             {"update", kApps, "statefulsets"},
-                             {"update", kApps, "replicasets"},
-                             {"update", kBatch, "cronjobs"},
-                             {"update", "", "replicationcontrollers"}};
+// Pods and the controllers whose template can change, from the table of kinds.
+std::vector<rbac::Need> patch_or_update() {
+  std::vector<rbac::Need> needs = rbac::workload_needs("patch", false);
+  for (const auto& n : rbac::workload_needs("update", false)) needs.push_back(n);
+  return needs;
+}
+
+const std::vector<rbac::Need> kNeeds = patch_or_update();
 
 void check(const InventoryContext& ctx, InventoryEmitter& out) {
   report_grants(ctx, out, GrantQuery{kNeeds, "patch or update pods or their controllers", true});

@@ -10,6 +10,10 @@
 #include "rbac/policy.h"
 #include "rules/catalog.h"
 
+namespace kg::rules {
+struct GradedRule;  // rules/severity_case.h
+}  // namespace kg::rules
+
 namespace kg::rules::rbac_rules {
 
 inline constexpr Reference kCisMinimizeWildcards{ReferenceKind::Cis, "5.1.3",
@@ -66,6 +70,12 @@ void report_grants(const InventoryContext& ctx, InventoryEmitter& out, const Gra
 // resourceNames grants verbs that name an object, never create or list).
 bool rule_grants(const rbac::PolicyRule& rule, const rbac::Need& need);
 
+// Whether these rules (a role's, aggregation included) allow every verb on
+// every resource of every API group, as cluster-admin does: "*" or all of get,
+// list, watch, create, update, patch and delete, on "*" resources of "*"
+// groups, without resourceNames, possibly spread over several rules.
+bool grants_everything(const std::vector<rbac::RuleRef>& rules);
+
 // "bound by RoleBinding ns/b to ServiceAccount ns/sa; ..." or "not bound in the input".
 std::string holders(const std::vector<const rbac::Binding*>& bindings);
 
@@ -86,5 +96,12 @@ void register_cluster_admin_binding(Catalog& catalog);
 void register_public_subject_binding(Catalog& catalog);
 void register_csr_approval(Catalog& catalog);
 void register_pod_token_can_inject(Catalog& catalog);
+void register_default_service_account_bound(Catalog& catalog);
+void register_rbac_change(Catalog& catalog);
+
+// KG-RBAC-019 compares two states of one role or binding: the watch evaluates it.
+const RuleMeta& rbac_change_meta();
+// With the severity cases the comparison names (src/engine/drift/rbac_change.cc).
+GradedRule rbac_change_graded();
 
 }  // namespace kg::rules::rbac_rules

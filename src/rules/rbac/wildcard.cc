@@ -18,7 +18,9 @@ const RuleMeta kMeta{
         "\"*\" in verbs or resources grants everything that exists now and everything added later: new "
         "subresources (pods/ephemeralcontainers arrived this way), custom resources, escalate and bind. A "
         "wildcard rule cannot be reviewed, because what it allows changes under it. Kubernetes' own roles "
-        "(cluster-admin, system:*) are not reported; bindings to cluster-admin are KG-RBAC-014.",
+        "are not reported, on evidence only (label kubernetes.io/bootstrapping=rbac-defaults, a default's name, no "
+        "rule beyond the default's; a name starting with system: proves nothing); bindings to cluster-admin and "
+        "roles as strong are KG-RBAC-014.",
     .remediation = "List the verbs and resources the subject needs; use separate rules per API group.",
     .references = {ref::kLeastPrivilege, kCisMinimizeWildcards, ref::kAttackValidAccounts, kNsaRbac},
 };

@@ -6,9 +6,16 @@
 #include "k8s/pod_spec.h"
 #include "rules/catalog.h"
 
+namespace kg::rules {
+struct GradedRule;  // rules/severity_case.h
+}  // namespace kg::rules
+
 namespace kg::rules::sc {
 
 void register_unapproved_sidecar(Catalog& catalog);
+// KG-SC-001 with its severity case: the watch raises it on a container a
+// change adds to a live object (src/engine/watch/change_monitor.cc).
+GradedRule unapproved_sidecar_graded();
 void register_impersonation(Catalog& catalog);
 void register_sidecar_limits(Catalog& catalog);
 void register_more_privileged(Catalog& catalog);

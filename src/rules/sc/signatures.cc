@@ -169,4 +169,24 @@ std::optional<SignatureHit> find_signature(const k8s::ContainerView& c, Signatur
   return std::nullopt;
 }
 
+std::optional<std::string> find_process_signature(std::string_view program, std::string_view command_line,
+                                                  SignatureKind kind) {
+  std::string low = lower(command_line);
+  if (kind == SignatureKind::Miner) {
+    if (auto m = found_in(lower(program), kMinerNames); !m.empty()) return std::string(m);
+    for (auto list :
+         {std::span<const std::string_view>(kMinerMarkers), std::span<const std::string_view>(kPoolHosts)}) {
+      if (auto m = found_in(low, list); !m.empty()) return std::string(m);
+    }
+    return std::nullopt;
+  }
+  const KindPatterns& patterns = patterns_of(kind);
+  if (patterns.any == nullptr || !patterns.any->Match(command_line, nullptr)) return std::nullopt;
+  for (const auto& regex : patterns.each) {
+    re2::StringPiece match;
+    if (RE2::PartialMatch(low, *regex, &match)) return shortened(std::string_view(match.data(), match.size()));
+  }
+  return std::nullopt;
+}
+
 }  // namespace kg::rules::sc

@@ -32,4 +32,11 @@ std::vector<ExecutedText> executed_text(const k8s::ContainerView& c);
 // executed text in field order), or nullopt.
 std::optional<SignatureHit> find_signature(const k8s::ContainerView& c, SignatureKind kind);
 
+// The same signatures in a running process (`kubeguard node watch`): miner
+// names are matched against the program's own name only (so `grep xmrig` is
+// not a miner), markers, pool hosts and patterns against the whole command
+// line. The matched fragment, shortened, or nullopt.
+std::optional<std::string> find_process_signature(std::string_view program, std::string_view command_line,
+                                                  SignatureKind kind);
+
 }  // namespace kg::rules::sc

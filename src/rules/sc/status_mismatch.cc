@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "rules/sc/sc_rules.h"
 
@@ -59,10 +60,14 @@ void check(const ObjectContext& ctx, Emitter& out) {
       }
       continue;
     }
+    // Sets, not walks: the annotation and the pod may each list thousands.
+    std::set<std::pair<std::string_view, k8s::ContainerKind>> names_in_pod;
+    for (const auto& c : pod.containers) names_in_pod.emplace(c.name, c.kind);
     auto present = [&](std::string_view name, k8s::ContainerKind kind) {
-      return std::any_of(pod.containers.begin(), pod.containers.end(),
-                         [&](const auto& c) { return c.name == name && c.kind == kind; });
+      return names_in_pod.contains(std::make_pair(name, kind));
     };
+    std::set<std::string_view> listed_containers(status.containers.begin(), status.containers.end());
+    std::set<std::string_view> listed_init(status.init_containers.begin(), status.init_containers.end());
     for (const auto& name : status.containers) {
       if (!present(name, k8s::ContainerKind::Regular)) {
         out.report(
@@ -78,8 +83,8 @@ void check(const ObjectContext& ctx, Emitter& out) {
       }
     }
     for (const auto* c : lookalikes) {
-      const auto& listed = c->kind == k8s::ContainerKind::Init ? status.init_containers : status.containers;
-      if (std::find(listed.begin(), listed.end(), c->name) == listed.end()) {
+      const auto& listed = c->kind == k8s::ContainerKind::Init ? listed_init : listed_containers;
+      if (!listed.contains(c->name)) {
         out.report(c->path, c->node,
                    fmt::format("container '{}' looks like {}'s sidecar but {} does not list it", c->name,
                                profile.injector, profile.status_annotation),

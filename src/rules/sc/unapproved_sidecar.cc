@@ -1,4 +1,5 @@
 #include "rules/sc/sc_rules.h"
+#include "rules/severity_case.h"
 
 namespace kg::rules::sc {
 namespace {
@@ -7,17 +8,25 @@ const RuleMeta kMeta{
     .id = "KG-SC-001",
     .slug = "unapproved-sidecar",
     .title = "Extra container that matches no approved sidecar profile",
-    .severity = Severity::High,
+    .severity = Severity::Low,
     .family = "SC",
     .kinds = {"pod-bearing"},
     .rationale =
         "Sidecar injection hides a miner or backdoor beside the application, where mesh and logging "
         "sidecars make one more container look normal. Every container other than the application "
         "should be explained: by an approved sidecar profile (name, image repository and the "
-        "injector's status annotation) or by the team declaring it in .kubeguard.yaml. In a pod an "
-        "approved injector has processed (its status annotation and containers are present), the other "
-        "containers were in the template the injector was given and are taken as the application's own; "
-        "an addition to the owner's template is still reported on the owner.",
+        "injector's status annotation) or by the team declaring it in .kubeguard.yaml. In a manifest "
+        "its owner wrote, though, a second container (contour's envoy beside its controller, a log "
+        "shipper, a second application process) is a design choice, not an injection: a scan reports it "
+        "as a low-severity inventory note, so that a CI gate does not fail on every multi-container "
+        "workload. Injection shows as a difference from what the owner wrote, and there the finding is "
+        "strong: a container a change adds to a live object (`kubeguard cluster watch` raises this rule "
+        "to high), and the drift, admission UPDATE and audit rules (KG-DRIFT-001, KG-AUD-005) that "
+        "compare with the owner's version; impersonation of a known injector is KG-SC-002 and KG-SC-005. "
+        "For a strict gate that wants every extra container explained, set severityOverrides: "
+        "{KG-SC-001: high}. In a pod an approved injector has processed (its status annotation and "
+        "containers are present), the other containers were in the template the injector was given and "
+        "are taken as the application's own.",
     .remediation =
         "Remove the container, or, if it is legitimate, add an approvedSidecars profile for it in "
         ".kubeguard.yaml (name, containerNames, repositories) so that a future change to it stands out.",
@@ -25,6 +34,11 @@ const RuleMeta kMeta{
                    ref::kLeastPrivilege,
                    ref::kAttackDeployContainer,
                    {ReferenceKind::ThreatMatrix, "MS-TA9008", "New container"}},
+};
+constexpr SeverityCase kMetaCases[] = {
+    {"added-to-live-object", Severity::High,
+     "a change adds the container to a live object, or a controller's pod has it and its controller's template "
+     "does not (kubeguard cluster watch)"},
 };
 
 // An approved injector that records its work (a status annotation) and whose
@@ -46,8 +60,9 @@ void check(const ObjectContext& ctx, Emitter& out) {
     // A lookalike of an approved sidecar without its injector's annotation is KG-SC-005's finding.
     if (lookalike_profile(c, ctx.settings.sidecar_profiles) != nullptr) continue;
     out.report(c.path, c.node,
-               fmt::format("container '{}' ({}, image {}) matches no approved sidecar profile", c.name,
-                           k8s::role_name(c.role), c.image.empty() ? "none" : c.image),
+               fmt::format("container '{}' ({}, image {}) matches no approved sidecar profile (an extra container "
+                           "of the spec as written: a design choice unless it differs from what the owner wrote)",
+                           c.name, k8s::role_name(c.role), c.image.empty() ? "none" : c.image),
                &c);
   }
 }
@@ -55,5 +70,7 @@ void check(const ObjectContext& ctx, Emitter& out) {
 }  // namespace
 
 void register_unapproved_sidecar(Catalog& catalog) { catalog.add_pod_rule(kMeta, check); }
+
+GradedRule unapproved_sidecar_graded() { return {&kMeta, kMetaCases}; }
 
 }  // namespace kg::rules::sc

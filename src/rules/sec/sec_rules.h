@@ -1,4 +1,5 @@
-// The SEC family: credentials that reach containers the wrong way. One file
+// The SEC family: credentials that reach containers the wrong way, and
+// requests for credentials that hand over a privileged identity. One file
 // per rule; each registers itself here.
 #pragma once
 
@@ -19,5 +20,7 @@ inline constexpr Reference kNsaSecrets{ReferenceKind::Nsa, "network-separation",
 
 void register_secret_literal_in_env(Catalog& catalog);
 void register_secret_in_env_var(Catalog& catalog);
+void register_credentials_in_configmap(Catalog& catalog);
+void register_privileged_client_certificate(Catalog& catalog);
 
 }  // namespace kg::rules::sec

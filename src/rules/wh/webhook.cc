@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "k8s/kinds.h"
+
 namespace kg::rules::wh {
 
 std::vector<Webhook> webhooks_of(const k8s::Object& object) {
@@ -40,26 +42,6 @@ bool lists(const doc::Node* list, std::string_view value) {
                      [&](const doc::Node& item) { return item.is_scalar() && item.str() == value; });
 }
 
-struct GroupResource {
-  std::string_view group;
-  std::string_view resource;
-};
-
-// Pods, and the kinds whose controllers create pods from a template.
-constexpr std::array kWorkloads{
-    GroupResource{"", "pods"},
-    GroupResource{"", "replicationcontrollers"},
-    GroupResource{"apps", "deployments"},
-    GroupResource{"apps", "daemonsets"},
-    GroupResource{"apps", "statefulsets"},
-    GroupResource{"apps", "replicasets"},
-    GroupResource{"batch", "jobs"},
-    GroupResource{"batch", "cronjobs"},
-    GroupResource{"extensions", "deployments"},
-    GroupResource{"extensions", "daemonsets"},
-    GroupResource{"extensions", "replicasets"},
-};
-
 // "pods/ephemeralcontainers" (or a wildcard for it) adds containers to a
 // running pod; other subresources (status, scale, ...) cannot.
 bool resource_covers(std::string_view pattern, std::string_view resource) {
@@ -78,13 +60,18 @@ bool rule_matches_workloads(const doc::Node& rule) {
   const doc::Node* groups = rule.get("apiGroups");
   const doc::Node* resources = rule.get("resources");
   if (groups == nullptr || resources == nullptr) return false;
-  for (const auto& workload : kWorkloads) {
-    if (!lists(groups, "*") && !lists(groups, workload.group)) continue;
-    for (const auto& r : resources->items()) {
-      if (r.is_scalar() && resource_covers(r.str(), workload.resource)) return true;
-    }
-  }
-  return false;
+  // Pods, and the kinds whose controllers create pods from a template, in
+  // their group or the older group that served them (the table of kinds).
+  auto covers = [&](std::string_view group, std::string_view resource) {
+    if (!lists(groups, "*") && !lists(groups, group)) return false;
+    return std::any_of(resources->items().begin(), resources->items().end(),
+                       [&](const doc::Node& r) { return r.is_scalar() && resource_covers(r.str(), resource); });
+  };
+  return std::any_of(k8s::kinds().begin(), k8s::kinds().end(), [&](const k8s::KindInfo& kind) {
+    if (!kind.runs_pods()) return false;
+    return covers(kind.group(), kind.resource) ||
+           (!kind.legacy_group.empty() && covers(kind.legacy_group, kind.resource));
+  });
 }
 
 }  // namespace

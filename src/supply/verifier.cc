@@ -1,0 +1,290 @@
+#include "supply/verifier.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "k8s/image_ref.h"
+#include "supply/cosign.h"
+#include "supply/manifest.h"
+
+namespace kg::supply {
+namespace {
+
+using rules::ImageTrustStatus;
+using util::Error;
+using util::ErrorKind;
+using util::Expected;
+using Clock = std::chrono::steady_clock;
+
+Expected<std::string> read_file(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{ErrorKind::Io, fmt::format("{}: cannot read '{}'", what, path)};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+ImageTrustStatus status_of(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::NotFound: return ImageTrustStatus::Missing;
+    case ErrorKind::Decode:
+    case ErrorKind::Config: return ImageTrustStatus::Invalid;
+    default: return ImageTrustStatus::Unreachable;
+  }
+}
+
+}  // namespace
+
+struct ImageVerifier::Impl {
+  ImagePolicies policies;
+  VerifierOptions options;
+  CredentialStore credentials;
+  Platform platform;
+  mutable std::mutex mutex;  // one verification at a time; guards clients and caches
+  using ClientPool = std::map<std::string, std::unique_ptr<RegistryClient>, std::less<>>;
+  mutable ClientPool clients;
+  struct Cached {
+    VerifyDetail detail;
+    Clock::time_point at;
+  };
+  mutable std::map<std::string, Cached, std::less<>> by_image;  // full verdicts for the image text
+  struct CachedContents {
+    rules::ImageContents contents;
+    Clock::time_point at;
+  };
+  mutable std::map<std::string, CachedContents, std::less<>> contents_by_image;         // a tag's answer, for cache_ttl
+  mutable std::map<std::string, rules::ImageContents, std::less<>> contents_by_digest;  // a digest's never changes
+
+  // Contents go through clients of their own whose content cache is off: a
+  // layer is read once and kept only as its summary, and never pushes the
+  // signature manifests and payloads out of the verification's cache.
+  mutable ClientPool layer_clients;
+  Expected<RegistryClient*> contents_client(const std::string& registry) const {
+    RegistryOptions ro = options.registry;
+    ro.cache_bytes = 0;
+    return client_in(layer_clients, registry, ro);
+  }
+
+  // The contents of `image`; `transient` when a network failure decided it
+  // (asked again next time, never cached).
+  ContentsRead read_contents(std::string_view image) const {
+    ContentsRead failed;
+    failed.contents.status = rules::ImageContentsStatus::Failed;
+    k8s::ImageRef ref = k8s::parse_image(image);
+    if (!ref.valid) {
+      failed.contents.reason = "not an image reference a runtime could pull";
+      return failed;
+    }
+    auto c = contents_client(ref.registry);
+    if (!c) {
+      failed.contents.reason = c.error().message;
+      return failed;
+    }
+    RegistryClient& registry = **c;
+    std::string digest = ref.digest;
+    if (!ref.pinned()) {
+      registry.set_deadline(Clock::now() + std::chrono::seconds(options.contents.timeout_seconds));
+      auto top = registry.manifest(ref.path, ref.tag.empty() ? std::string_view("latest") : std::string_view(ref.tag));
+      if (!top) {
+        failed.contents.reason = top.error().message;
+        failed.transient = top.error().kind == util::ErrorKind::Network;
+        return failed;
+      }
+      digest = top->digest;
+    }
+    if (auto it = contents_by_digest.find(digest); it != contents_by_digest.end()) return {it->second, false};
+    ContentsRead read = read_image_contents(registry, ref.path, digest, platform, options.contents);
+    if (!read.transient) {
+      if (contents_by_digest.size() >= 4096) contents_by_digest.clear();
+      contents_by_digest.emplace(digest, read.contents);
+    }
+    return read;
+  }
+
+  Expected<RegistryClient*> client(const std::string& registry) const {
+    return client_in(clients, registry, options.registry);
+  }
+
+  // The client of `registry` in `pool`, made with `ro` the first time.
+  Expected<RegistryClient*> client_in(ClientPool& pool, const std::string& registry, const RegistryOptions& ro) const {
+    if (auto it = pool.find(registry); it != pool.end()) return it->second.get();
+    auto c = RegistryClient::create(registry, &credentials, ro);
+    if (!c) return c.error();
+    auto owned = std::make_unique<RegistryClient>(std::move(*c));
+    RegistryClient* raw = owned.get();
+    pool.emplace(registry, std::move(owned));
+    return raw;
+  }
+
+  VerifyDetail verify(std::string_view image) const {
+    VerifyDetail d;
+    rules::ImageVerdict& v = d.verdict;
+    v.image = std::string(image);
+    k8s::ImageRef ref = k8s::parse_image(image);
+    if (!ref.valid) {
+      v.status = ImageTrustStatus::Invalid;
+      v.reason = "not an image reference a runtime could pull";
+      return d;
+    }
+    const ImagePolicy* policy = policies.match(ref.repository(), &v.policy);
+    if (policy == nullptr) {
+      v.status = ImageTrustStatus::NoPolicy;
+      v.reason = fmt::format("no image policy matches {}", ref.repository());
+      return d;
+    }
+    auto c = client(ref.registry);
+    if (!c) {
+      v.status = status_of(c.error());
+      v.reason = c.error().message;
+      return d;
+    }
+    RegistryClient& registry = **c;
+    registry.set_deadline(options.budget.count() > 0 ? Clock::now() + options.budget : Clock::time_point{});
+    // Resolve: the pinned digest must exist; a tag beside it must still name it.
+    std::string tag = ref.tag.empty() ? std::string("latest") : ref.tag;
+    auto top = registry.manifest(ref.path, ref.pinned() ? std::string_view(ref.digest) : std::string_view(tag));
+    if (!top) {
+      v.status = status_of(top.error());
+      v.reason = top.error().message;
+      return d;
+    }
+    v.digest = top->digest;
+    d.media_type = top->media_type;
+    if (ref.pinned() && !ref.tag.empty()) {
+      auto tagged = registry.manifest(ref.path, ref.tag);
+      if (!tagged) {
+        v.status = status_of(tagged.error());
+        v.reason = fmt::format("tag {}: {}", ref.tag, tagged.error().message);
+        return d;
+      }
+      if (tagged->digest != v.digest) {
+        v.status = ImageTrustStatus::DigestMismatch;
+        v.reason = fmt::format("tag {} resolves to {}, not to the pinned {}", ref.tag, tagged->digest, v.digest);
+        return d;
+      }
+    }
+    if (auto m = parse_manifest(top->body, top->media_type); m && m->is_index) {
+      if (const Descriptor* p = select_platform(*m, platform)) d.platform_digest = p->digest;
+    }
+    auto report = verify_cosign(registry, ref.path, v.digest, policy->signatures);
+    if (!report) {
+      v.status = status_of(report.error());
+      v.reason = fmt::format("signatures ({}): {}", signature_tag(v.digest), report.error().message);
+      return d;
+    }
+    d.signatures = report->found;
+    d.rejected = report->rejected;
+    if (report->found == 0) {
+      v.status = ImageTrustStatus::Unsigned;
+      v.reason = fmt::format("no cosign signature ({} not found)", report->signature_tag);
+    } else if (!report->trusted) {
+      v.status = ImageTrustStatus::Untrusted;
+      v.reason = report->rejected.empty() ? std::string("no signature verified") : report->rejected.front();
+      if (report->rejected.size() > 1) v.reason += fmt::format(" (and {} more)", report->rejected.size() - 1);
+    } else if (policy->require_digest && !ref.pinned()) {
+      v.status = ImageTrustStatus::DigestRequired;
+      v.signer = report->signer;
+      v.reason =
+          fmt::format("signed by {}, but the policy requires a digest and the reference has none", report->signer);
+    } else {
+      v.status = ImageTrustStatus::Trusted;
+      v.signer = report->signer;
+      v.reason = fmt::format("signed by {}", report->signer);
+    }
+    return d;
+  }
+};
+
+ImageVerifier::ImageVerifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ImageVerifier::~ImageVerifier() = default;
+
+Expected<std::unique_ptr<ImageVerifier>> ImageVerifier::create(ImagePolicies policies, const VerifierOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  const RegistryAuthSettings& auth = policies.auth;
+  if (!auth.docker_config.empty()) {
+    auto text = read_file(auth.docker_config, "registryAuth.dockerConfig");
+    if (!text) return text.error();
+    auto added = impl->credentials.add_docker_config(*text, auth.docker_config);
+    if (!added) return added.error();
+  }
+  for (const auto& secret : auth.pull_secrets) {
+    auto text = read_file(secret, "registryAuth.pullSecrets");
+    if (!text) return text.error();
+    auto added = impl->credentials.add_pull_secret(*text, secret);
+    if (!added) return added.error();
+  }
+  if (!auth.ca_file.empty()) {
+    auto text = read_file(auth.ca_file, "registryAuth.caFile");
+    if (!text) return text.error();
+    impl->options.registry.ca_pem += *text;
+  }
+  impl->options.registry.request_timeout_seconds =
+      std::min(impl->options.registry.request_timeout_seconds, auth.timeout_seconds);
+  impl->platform = parse_platform(auth.platform).value_or(Platform{});
+  impl->policies = std::move(policies);
+  return std::unique_ptr<ImageVerifier>(new ImageVerifier(std::move(impl)));
+}
+
+VerifyDetail ImageVerifier::verify(std::string_view image) const {
+  std::lock_guard lock(impl_->mutex);
+  auto now = Clock::now();
+  if (auto it = impl_->by_image.find(image); it != impl_->by_image.end()) {
+    if (now - it->second.at < impl_->options.cache_ttl) {
+      VerifyDetail d = it->second.detail;
+      d.cached = true;
+      return d;
+    }
+    impl_->by_image.erase(it);
+  }
+  VerifyDetail d = impl_->verify(image);
+  if (impl_->options.fail_open && d.verdict.status == ImageTrustStatus::Unreachable) {
+    d.verdict.status = ImageTrustStatus::NoPolicy;
+    d.verdict.reason = "passed unverified (failure mode open): " + d.verdict.reason;
+  }
+  // Unreachable registries are asked again next time; the rest is kept.
+  if (d.verdict.status != ImageTrustStatus::Unreachable) {
+    if (impl_->by_image.size() >= 4096) impl_->by_image.clear();
+    impl_->by_image.emplace(std::string(image), Impl::Cached{d, now});
+  }
+  return d;
+}
+
+rules::ImageVerdict ImageVerifier::verdict(std::string_view image) const { return verify(image).verdict; }
+
+rules::ImageContents ImageVerifier::contents(std::string_view image) const {
+  if (!impl_->options.inspect) return {};
+  std::lock_guard lock(impl_->mutex);
+  auto now = Clock::now();
+  if (auto it = impl_->contents_by_image.find(image); it != impl_->contents_by_image.end()) {
+    if (now - it->second.at < impl_->options.cache_ttl) return it->second.contents;
+    impl_->contents_by_image.erase(it);
+  }
+  ContentsRead read = impl_->read_contents(image);
+  if (!read.transient) {
+    if (impl_->contents_by_image.size() >= 4096) impl_->contents_by_image.clear();
+    impl_->contents_by_image.emplace(std::string(image), Impl::CachedContents{read.contents, now});
+  }
+  return read.contents;
+}
+
+RegistryStats ImageVerifier::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  RegistryStats total;
+  for (const auto* clients : {&impl_->clients, &impl_->layer_clients}) {
+    for (const auto& [name, c] : *clients) {
+      RegistryStats s = c->stats();
+      total.requests += s.requests;
+      total.cache_hits += s.cache_hits;
+      total.retries += s.retries;
+    }
+  }
+  return total;
+}
+
+}  // namespace kg::supply

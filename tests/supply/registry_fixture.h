@@ -1,0 +1,58 @@
+// A real registry for the supply-chain tests: scripts/registry.sh (Debian's
+// docker-registry with TLS and htpasswd basic auth) on a free loopback port
+// with its own run dir, filled from the signed OCI layout in
+// tests/supply/data by skopeo (digests preserved). The registry is a declared
+// dependency (scripts/install-deps.sh): when it is missing the tests fail,
+// they never skip.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kg::testing {
+
+class TestRegistry {
+ public:
+  TestRegistry();
+  ~TestRegistry();
+  TestRegistry(const TestRegistry&) = delete;
+  TestRegistry& operator=(const TestRegistry&) = delete;
+
+  // Empty when the registry started; otherwise what went wrong.
+  const std::string& error() const { return error_; }
+
+  // Copies layout ref `ref` ("kg/signed:v1") to `dest` in the registry
+  // ("kg/other:v1"; default: the same name). Returns "" or the error.
+  std::string push(const std::string& ref, const std::string& dest = "") const;
+  // Every ref of the layout, or those of the given repositories ("kg/signed"
+  // pushes kg/signed:v1 and its signature tag).
+  std::string push_all() const;
+  std::string push_repositories(const std::vector<std::string>& repositories) const;
+  // Copies ref `ref` of the OCI layout at `layout` to `dest` in the registry,
+  // with more skopeo copy flags (e.g. "--dest-compress-format zstd").
+  std::string push_layout(const std::string& layout, const std::string& ref, const std::string& dest,
+                          const std::string& flags = "") const;
+  // The same from any skopeo source ("dir:/path").
+  std::string push_source(const std::string& source, const std::string& dest, const std::string& flags = "") const;
+
+  const std::string& address() const { return address_; }  // 127.0.0.1:PORT
+  const std::string& dir() const { return dir_; }
+  std::string ca_file() const { return dir_ + "/pki/ca.crt"; }
+  std::string docker_config() const { return dir_ + "/docker/config.json"; }
+  std::string password() const;
+
+  // tests/supply/data paths and the digests the fixture script recorded.
+  static std::string data(const std::string& relative);
+  static std::map<std::string, std::string> digests();
+  static std::vector<std::string> layout_refs();
+
+ private:
+  std::string run(const std::string& command) const;
+  std::string dir_;
+  std::string address_;
+  std::string env_;
+  std::string error_;
+};
+
+}  // namespace kg::testing
