@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -38,36 +40,108 @@ ImageTrustStatus status_of(const Error& e) {
   }
 }
 
+// Calls for one key that overlap share one computation: the first caller
+// computes, the others wait for its answer instead of asking the registry
+// again. Used under the caller's lock.
+template <typename T>
+class InFlight {
+ public:
+  // The answer to wait for when another caller computes `key`; otherwise
+  // registers `mine` as the one the others will wait for.
+  std::optional<std::shared_future<T>> join(std::string_view key, std::promise<T>& mine) {
+    if (auto it = running_.find(key); it != running_.end()) return it->second;
+    running_.emplace(std::string(key), mine.get_future().share());
+    return std::nullopt;
+  }
+  // Ends the computation of `key` when it goes out of scope, whatever
+  // happened: the next caller computes again, and the waiting ones get an
+  // answer (a broken promise at worst).
+  struct Done {
+    std::mutex& lock;
+    InFlight& table;
+    std::string_view key;
+    ~Done() {
+      std::lock_guard held(lock);
+      if (auto it = table.running_.find(key); it != table.running_.end()) table.running_.erase(it);
+    }
+  };
+
+ private:
+  std::map<std::string, std::shared_future<T>, std::less<>> running_;
+};
+
 }  // namespace
 
+// Locking: a registry's client holds one connection, its tokens and its
+// cache, so one request at a time uses it (its slot's lock, waited for no
+// longer than the request's time budget). The caches have a lock of their
+// own, held only to look up and store: a cached verdict never waits for a
+// registry, verifications at different registries run side by side, and a
+// contents read (seconds) goes through clients of its own, so it delays no
+// verdict.
 struct ImageVerifier::Impl {
   ImagePolicies policies;
   VerifierOptions options;
   CredentialStore credentials;
   Platform platform;
-  mutable std::mutex mutex;  // one verification at a time; guards clients and caches
-  using ClientPool = std::map<std::string, std::unique_ptr<RegistryClient>, std::less<>>;
+
+  struct RegistrySlot {
+    std::timed_mutex busy;
+    std::unique_ptr<RegistryClient> client;
+  };
+  using ClientPool = std::map<std::string, std::unique_ptr<RegistrySlot>, std::less<>>;
+  mutable std::mutex pools_mutex;  // the two pools' maps, not the clients in them
   mutable ClientPool clients;
+  // Contents go through clients of their own whose content cache is off: a
+  // layer is read once and kept only as its summary, and never pushes the
+  // signature manifests and payloads out of the verification's cache.
+  mutable ClientPool layer_clients;
+
+  mutable std::mutex cache_mutex;  // everything below
   struct Cached {
     VerifyDetail detail;
     Clock::time_point at;
   };
   mutable std::map<std::string, Cached, std::less<>> by_image;  // full verdicts for the image text
+  mutable InFlight<VerifyDetail> verifying;
   struct CachedContents {
     rules::ImageContents contents;
     Clock::time_point at;
   };
   mutable std::map<std::string, CachedContents, std::less<>> contents_by_image;         // a tag's answer, for cache_ttl
   mutable std::map<std::string, rules::ImageContents, std::less<>> contents_by_digest;  // a digest's never changes
+  mutable InFlight<ContentsRead> reading;
 
-  // Contents go through clients of their own whose content cache is off: a
-  // layer is read once and kept only as its summary, and never pushes the
-  // signature manifests and payloads out of the verification's cache.
-  mutable ClientPool layer_clients;
-  Expected<RegistryClient*> contents_client(const std::string& registry) const {
-    RegistryOptions ro = options.registry;
-    ro.cache_bytes = 0;
-    return client_in(layer_clients, registry, ro);
+  // The client of `registry` in `pool`, held for this caller alone until the
+  // lease ends; made with `ro` the first time. Waits for the caller before
+  // it until `deadline` (none: as long as it takes).
+  struct Lease {
+    std::unique_lock<std::timed_mutex> lock;
+    RegistryClient* client = nullptr;
+  };
+  Expected<Lease> lease(ClientPool& pool, const std::string& registry, const RegistryOptions& ro,
+                        Clock::time_point deadline) const {
+    RegistrySlot* slot = nullptr;
+    {
+      std::lock_guard pools(pools_mutex);
+      auto it = pool.find(registry);
+      if (it == pool.end()) {
+        auto c = RegistryClient::create(registry, &credentials, ro);
+        if (!c) return c.error();
+        auto made = std::make_unique<RegistrySlot>();
+        made->client = std::make_unique<RegistryClient>(std::move(*c));
+        it = pool.emplace(registry, std::move(made)).first;
+      }
+      slot = it->second.get();  // slots live as long as the verifier
+    }
+    Lease l{std::unique_lock<std::timed_mutex>(slot->busy, std::defer_lock), slot->client.get()};
+    if (deadline == Clock::time_point{}) {
+      l.lock.lock();
+    } else if (!l.lock.try_lock_until(deadline)) {
+      return Error{ErrorKind::Network,
+                   fmt::format("{}: busy with another request of this process past the time budget", registry)};
+    }
+    return l;
   }
 
   // The contents of `image`; `transient` when a network failure decided it
@@ -80,15 +154,19 @@ struct ImageVerifier::Impl {
       failed.contents.reason = "not an image reference a runtime could pull";
       return failed;
     }
-    auto c = contents_client(ref.registry);
-    if (!c) {
-      failed.contents.reason = c.error().message;
+    const auto deadline = Clock::now() + std::chrono::seconds(options.contents.timeout_seconds);
+    RegistryOptions ro = options.registry;
+    ro.cache_bytes = 0;
+    auto held = lease(layer_clients, ref.registry, ro, deadline);
+    if (!held) {
+      failed.contents.reason = held.error().message;
+      failed.transient = held.error().kind == util::ErrorKind::Network;
       return failed;
     }
-    RegistryClient& registry = **c;
+    RegistryClient& registry = *held->client;
+    registry.set_deadline(deadline);
     std::string digest = ref.digest;
     if (!ref.pinned()) {
-      registry.set_deadline(Clock::now() + std::chrono::seconds(options.contents.timeout_seconds));
       auto top = registry.manifest(ref.path, ref.tag.empty() ? std::string_view("latest") : std::string_view(ref.tag));
       if (!top) {
         failed.contents.reason = top.error().message;
@@ -97,28 +175,17 @@ struct ImageVerifier::Impl {
       }
       digest = top->digest;
     }
-    if (auto it = contents_by_digest.find(digest); it != contents_by_digest.end()) return {it->second, false};
+    {
+      std::lock_guard cache(cache_mutex);
+      if (auto it = contents_by_digest.find(digest); it != contents_by_digest.end()) return {it->second, false};
+    }
     ContentsRead read = read_image_contents(registry, ref.path, digest, platform, options.contents);
     if (!read.transient) {
+      std::lock_guard cache(cache_mutex);
       if (contents_by_digest.size() >= 4096) contents_by_digest.clear();
       contents_by_digest.emplace(digest, read.contents);
     }
     return read;
-  }
-
-  Expected<RegistryClient*> client(const std::string& registry) const {
-    return client_in(clients, registry, options.registry);
-  }
-
-  // The client of `registry` in `pool`, made with `ro` the first time.
-  Expected<RegistryClient*> client_in(ClientPool& pool, const std::string& registry, const RegistryOptions& ro) const {
-    if (auto it = pool.find(registry); it != pool.end()) return it->second.get();
-    auto c = RegistryClient::create(registry, &credentials, ro);
-    if (!c) return c.error();
-    auto owned = std::make_unique<RegistryClient>(std::move(*c));
-    RegistryClient* raw = owned.get();
-    pool.emplace(registry, std::move(owned));
-    return raw;
   }
 
   VerifyDetail verify(std::string_view image) const {
@@ -137,14 +204,15 @@ struct ImageVerifier::Impl {
       v.reason = fmt::format("no image policy matches {}", ref.repository());
       return d;
     }
-    auto c = client(ref.registry);
-    if (!c) {
-      v.status = status_of(c.error());
-      v.reason = c.error().message;
+    const auto deadline = options.budget.count() > 0 ? Clock::now() + options.budget : Clock::time_point{};
+    auto held = lease(clients, ref.registry, options.registry, deadline);
+    if (!held) {
+      v.status = status_of(held.error());
+      v.reason = held.error().message;
       return d;
     }
-    RegistryClient& registry = **c;
-    registry.set_deadline(options.budget.count() > 0 ? Clock::now() + options.budget : Clock::time_point{});
+    RegistryClient& registry = *held->client;
+    registry.set_deadline(deadline);
     // Resolve: the pinned digest must exist; a tag beside it must still name it.
     std::string tag = ref.tag.empty() ? std::string("latest") : ref.tag;
     auto top = registry.manifest(ref.path, ref.pinned() ? std::string_view(ref.digest) : std::string_view(tag));
@@ -232,16 +300,27 @@ Expected<std::unique_ptr<ImageVerifier>> ImageVerifier::create(ImagePolicies pol
 }
 
 VerifyDetail ImageVerifier::verify(std::string_view image) const {
-  std::lock_guard lock(impl_->mutex);
-  auto now = Clock::now();
-  if (auto it = impl_->by_image.find(image); it != impl_->by_image.end()) {
-    if (now - it->second.at < impl_->options.cache_ttl) {
-      VerifyDetail d = it->second.detail;
-      d.cached = true;
-      return d;
+  std::promise<VerifyDetail> mine;
+  std::optional<std::shared_future<VerifyDetail>> theirs;
+  {
+    std::lock_guard cache(impl_->cache_mutex);
+    auto now = Clock::now();
+    if (auto it = impl_->by_image.find(image); it != impl_->by_image.end()) {
+      if (now - it->second.at < impl_->options.cache_ttl) {
+        VerifyDetail d = it->second.detail;
+        d.cached = true;
+        return d;
+      }
+      impl_->by_image.erase(it);
     }
-    impl_->by_image.erase(it);
+    theirs = impl_->verifying.join(image, mine);
   }
+  if (theirs) {
+    VerifyDetail d = theirs->get();  // the other caller's answer, waited for without the lock
+    d.cached = true;
+    return d;
+  }
+  InFlight<VerifyDetail>::Done done{impl_->cache_mutex, impl_->verifying, image};
   VerifyDetail d = impl_->verify(image);
   if (impl_->options.fail_open && d.verdict.status == ImageTrustStatus::Unreachable) {
     d.verdict.status = ImageTrustStatus::NoPolicy;
@@ -249,9 +328,11 @@ VerifyDetail ImageVerifier::verify(std::string_view image) const {
   }
   // Unreachable registries are asked again next time; the rest is kept.
   if (d.verdict.status != ImageTrustStatus::Unreachable) {
+    std::lock_guard cache(impl_->cache_mutex);
     if (impl_->by_image.size() >= 4096) impl_->by_image.clear();
-    impl_->by_image.emplace(std::string(image), Impl::Cached{d, now});
+    impl_->by_image.insert_or_assign(std::string(image), Impl::Cached{d, Clock::now()});
   }
+  mine.set_value(d);
   return d;
 }
 
@@ -259,30 +340,44 @@ rules::ImageVerdict ImageVerifier::verdict(std::string_view image) const { retur
 
 rules::ImageContents ImageVerifier::contents(std::string_view image) const {
   if (!impl_->options.inspect) return {};
-  std::lock_guard lock(impl_->mutex);
-  auto now = Clock::now();
-  if (auto it = impl_->contents_by_image.find(image); it != impl_->contents_by_image.end()) {
-    if (now - it->second.at < impl_->options.cache_ttl) return it->second.contents;
-    impl_->contents_by_image.erase(it);
+  std::promise<ContentsRead> mine;
+  std::optional<std::shared_future<ContentsRead>> theirs;
+  {
+    std::lock_guard cache(impl_->cache_mutex);
+    auto now = Clock::now();
+    if (auto it = impl_->contents_by_image.find(image); it != impl_->contents_by_image.end()) {
+      if (now - it->second.at < impl_->options.cache_ttl) return it->second.contents;
+      impl_->contents_by_image.erase(it);
+    }
+    theirs = impl_->reading.join(image, mine);
   }
+  if (theirs) return theirs->get().contents;
+  InFlight<ContentsRead>::Done done{impl_->cache_mutex, impl_->reading, image};
   ContentsRead read = impl_->read_contents(image);
   if (!read.transient) {
+    std::lock_guard cache(impl_->cache_mutex);
     if (impl_->contents_by_image.size() >= 4096) impl_->contents_by_image.clear();
-    impl_->contents_by_image.emplace(std::string(image), Impl::CachedContents{read.contents, now});
+    impl_->contents_by_image.insert_or_assign(std::string(image), Impl::CachedContents{read.contents, Clock::now()});
   }
+  mine.set_value(read);
   return read.contents;
 }
 
 RegistryStats ImageVerifier::stats() const {
-  std::lock_guard lock(impl_->mutex);
-  RegistryStats total;
-  for (const auto* clients : {&impl_->clients, &impl_->layer_clients}) {
-    for (const auto& [name, c] : *clients) {
-      RegistryStats s = c->stats();
-      total.requests += s.requests;
-      total.cache_hits += s.cache_hits;
-      total.retries += s.retries;
+  std::vector<Impl::RegistrySlot*> slots;
+  {
+    std::lock_guard pools(impl_->pools_mutex);
+    for (const auto* pool : {&impl_->clients, &impl_->layer_clients}) {
+      for (const auto& [name, slot] : *pool) slots.push_back(slot.get());
     }
+  }
+  RegistryStats total;
+  for (auto* slot : slots) {
+    std::lock_guard busy(slot->busy);  // a client's counters change while it works
+    RegistryStats s = slot->client->stats();
+    total.requests += s.requests;
+    total.cache_hits += s.cache_hits;
+    total.retries += s.retries;
   }
   return total;
 }

@@ -34,19 +34,6 @@ struct LiveAlert {
   std::string evidence;  // "key=value;" pairs
 };
 
-std::string audit_log_path() {
-  std::string env;
-  std::string script = std::string(KG_SOURCE_DIR) + "/scripts/controlplane.sh";
-  if (live_detail::run(live_detail::quote(script) + " env", &env) != 0) return {};
-  const std::string key = "export KUBEGUARD_AUDIT_LOG=";
-  size_t at = env.find(key);
-  if (at == std::string::npos) return {};
-  size_t end = env.find('\n', at);
-  std::string path = env.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
-  if (path.size() >= 2 && path.front() == '\'' && path.back() == '\'') path = path.substr(1, path.size() - 2);
-  return path;
-}
-
 std::string str(const doc::Node* n, std::string_view key) {
   const doc::Node* v = n == nullptr ? nullptr : n->get(key);
   return v == nullptr ? std::string() : std::string(v->str());
@@ -83,7 +70,7 @@ TEST(LiveAudit, AttacksRaiseTheirAlertsAndOrdinaryWorkStaysQuiet) {
   std::string why;
   auto live = live_cluster(&why);
   if (!live) GTEST_SKIP() << why;
-  const std::string log = audit_log_path();
+  const std::string log = controlplane_audit_log();
   ASSERT_FALSE(log.empty()) << "scripts/controlplane.sh env printed no KUBEGUARD_AUDIT_LOG";
   const std::string id = std::to_string(getpid());
   const std::string ok = "kg-audit-ok-" + id;

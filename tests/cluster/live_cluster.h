@@ -86,6 +86,21 @@ inline int run_with_kubeconfig(const LiveCluster& cluster, const std::string& co
   return live_detail::run("export KUBECONFIG=" + live_detail::quote(cluster.kubeconfig) + "; " + command, out);
 }
 
+// The audit log the control plane's API server writes (KUBEGUARD_AUDIT_LOG
+// of `scripts/controlplane.sh env`), or "" when it prints none.
+inline std::string controlplane_audit_log() {
+  std::string env;
+  std::string script = std::string(KG_SOURCE_DIR) + "/scripts/controlplane.sh";
+  if (live_detail::run(live_detail::quote(script) + " env", &env) != 0) return {};
+  const std::string key = "export KUBEGUARD_AUDIT_LOG=";
+  size_t at = env.find(key);
+  if (at == std::string::npos) return {};
+  size_t end = env.find('\n', at);
+  std::string path = env.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+  if (path.size() >= 2 && path.front() == '\'' && path.back() == '\'') path = path.substr(1, path.size() - 2);
+  return path;
+}
+
 // Shell text that waits (up to 30 s) until namespace `ns` has its default
 // service account: the ServiceAccount admission plugin rejects pods before.
 inline std::string wait_for_default_service_account(const std::string& ns) {

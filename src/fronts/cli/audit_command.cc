@@ -15,6 +15,7 @@
 #include "fronts/cli/config_options.h"
 #include "fronts/cli/formats.h"
 #include "fronts/cli/habits.h"
+#include "fronts/cli/image_verifier.h"
 #include "report/report.h"
 #include "util/redact.h"
 #include "util/terminal_text.h"
@@ -33,6 +34,8 @@ struct AuditOptions {
   unsigned window_s = 600;
   size_t max_line = size_t{16} << 20;
   bool quiet = false;
+  bool verify_images = false;
+  InspectFlags inspect;
 };
 
 int fail(std::string_view message) {
@@ -89,6 +92,15 @@ int run_audit(const AuditOptions& opts, const rules::Catalog& catalog) {
   auto loaded = load_config(ConfigOptions{opts.config, opts.fail_on, "", ""}, catalog, "kubeguard audit", &policy);
   if (!loaded) return kExitError;
   engine::Config& config = *loaded;
+  // The images of each pod or template an event creates or changes are
+  // verified as scan verifies them (KG-IMG-005..013): the same verifier, its
+  // caches answering the next events that name the same image.
+  std::unique_ptr<supply::ImageVerifier> verifier;
+  if (opts.verify_images || opts.inspect.inspect) {
+    verifier = make_image_verifier(config, "kubeguard audit", &opts.inspect);
+    if (!verifier) return kExitError;
+    config.settings.image_trust = verifier.get();
+  }
   audit::DetectorOptions detector_options;
   detector_options.correlation_window_us = int64_t{opts.window_s} * 1'000'000;
   if (!opts.since.empty()) {
@@ -207,6 +219,10 @@ void add_audit_command(CLI::App& app, const rules::Catalog& catalog, int& status
   cmd->add_option("--max-line", opts->max_line, "Longest line read, in bytes; longer lines are skipped")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", opts->quiet, "No summary on standard error");
+  cmd->add_flag("--verify-images", opts->verify_images,
+                "Verify the images of each pod or pod template an event creates or changes at their registry under "
+                "imagePolicies (KG-IMG-005..009; uses the network)");
+  add_inspect_flags(cmd, opts->inspect);
   cmd->callback([opts, &catalog, &status] { status = run_audit(*opts, catalog); });
 }
 
