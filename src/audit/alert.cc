@@ -36,7 +36,7 @@ rules::Finding finding_of(const Alert& alert) {
   f.severity = alert.severity;
   const EventObjectRef& ref = alert.object_ref;
   f.object.api_version = ref.api_group.empty() ? ref.api_version : fmt::format("{}/{}", ref.api_group, ref.api_version);
-  f.object.kind = std::string(kind_of_resource(ref.resource));
+  f.object.kind = std::string(kind_of(ref));
   if (f.object.kind.empty()) f.object.kind = ref.resource;
   f.object.name_space = ref.name_space;
   f.object.name = ref.name;

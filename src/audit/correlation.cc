@@ -16,7 +16,7 @@ bool is_sensitive_write(const Event& event) {
       ref.subresource == "portforward" || ref.subresource == "proxy") {
     return false;
   }
-  return is_pod_or_workload(ref.resource) || ref.resource == "mutatingwebhookconfigurations" ||
+  return writes_pods(event) || ref.resource == "mutatingwebhookconfigurations" ||
          ref.resource == "validatingwebhookconfigurations" || ref.resource == "roles" ||
          ref.resource == "clusterroles" || ref.resource == "rolebindings" || ref.resource == "clusterrolebindings" ||
          ref.resource == "secrets" || ref.resource == "serviceaccounts";

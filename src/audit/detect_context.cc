@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include "k8s/kinds.h"
+#include "k8s/pod_spec.h"
 
 namespace kg::audit {
 
@@ -43,6 +44,20 @@ bool is_write_verb(std::string_view verb) {
 bool is_pod_or_workload(std::string_view resource) {
   const k8s::KindInfo* info = k8s::find_resource_any_group(resource);
   return info != nullptr && info->carries_pod();
+}
+
+bool writes_pods(const Event& event) {
+  const auto& ref = event.object_ref;
+  if (is_pod_or_workload(ref.resource)) return true;
+  if (ref.kind.empty() || !is_custom_group(ref.api_group)) return false;
+  for (const auto* body : {&event.response_object, &event.request_object}) {
+    if (!*body || !(*body)->is_mapping()) continue;
+    k8s::Object view;
+    view.ref.kind = ref.kind;
+    view.root = &**body;
+    if (k8s::pod_spec_of(view)) return true;
+  }
+  return false;
 }
 
 std::string_view container_word(k8s::ContainerKind kind) {

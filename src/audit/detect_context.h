@@ -95,6 +95,10 @@ std::string object_key(const EventObjectRef& ref);
 bool is_private_address(std::string_view ip);
 bool is_write_verb(std::string_view verb);
 bool is_pod_or_workload(std::string_view resource);
+// A write of a pod or a workload: a kind of the table that carries a pod, or
+// a custom resource whose logged body keeps a pod template whose spec lists
+// containers (an Argo Rollout, an OpenShift DeploymentConfig, a Knative Service).
+bool writes_pods(const Event& event);
 
 std::string_view container_word(k8s::ContainerKind kind);
 

@@ -33,9 +33,10 @@ std::string EventObjectRef::display() const {
 }
 
 void Event::clear() {
-  for (std::string* s : {&audit_id, &level, &stage, &verb, &request_uri, &user, &impersonated_user, &user_agent,
-                         &decision, &time, &format, &object_ref.resource, &object_ref.subresource,
-                         &object_ref.name_space, &object_ref.name, &object_ref.api_group, &object_ref.api_version}) {
+  for (std::string* s :
+       {&audit_id, &level, &stage, &verb, &request_uri, &user, &impersonated_user, &user_agent, &decision, &time,
+        &format, &object_ref.resource, &object_ref.subresource, &object_ref.name_space, &object_ref.name,
+        &object_ref.api_group, &object_ref.api_version, &object_ref.kind}) {
     s->clear();
   }
   groups.clear();
@@ -87,13 +88,22 @@ bool bodies_shape_only(const Event& event) {
   return is_control_plane(event);
 }
 
-bool may_matter(std::string_view verb, std::string_view resource, std::string_view subresource, std::string_view user,
-                bool impersonated, bool unauthenticated_group) {
+std::string_view kind_of(const EventObjectRef& ref) {
+  return ref.kind.empty() ? kind_of_resource(ref.resource) : std::string_view(ref.kind);
+}
+
+bool is_custom_group(std::string_view group) {
+  return group.find('.') != std::string_view::npos && !group.ends_with(".k8s.io");
+}
+
+bool may_matter(std::string_view verb, std::string_view api_group, std::string_view resource,
+                std::string_view subresource, std::string_view user, bool impersonated, bool unauthenticated_group) {
   if (impersonated || unauthenticated_group || user == "system:anonymous") return true;
   bool write =
       verb == "create" || verb == "update" || verb == "patch" || verb == "delete" || verb == "deletecollection";
   if (resource == "pods" && (subresource == "exec" || subresource == "attach")) return true;
-  if (write && !kind_of_resource(resource).empty()) return true;  // pods, workloads, webhooks, RBAC
+  if (write && !kind_of_resource(resource).empty()) return true;                // pods, workloads, webhooks, RBAC
+  if (write && subresource.empty() && is_custom_group(api_group)) return true;  // may keep a pod template
   bool service_account = user.starts_with(kServiceAccountPrefix);
   if (resource == "serviceaccounts") return (subresource == "token" && verb == "create") || (write && service_account);
   // Secrets: a service account's reads; anyone's lists (dumps across namespaces).
@@ -106,7 +116,9 @@ bool wants_bodies(const Event& event) {
   if (event.verb != "create" && event.verb != "update" && event.verb != "patch") return false;
   if (ref.subresource == "status" || ref.subresource == "scale" || ref.subresource == "binding") return false;
   std::string_view kind = kind_of_resource(ref.resource);
-  if (kind.empty()) return false;
+  // A custom resource's body tells whether it keeps a pod template; its
+  // controllers' writes feed the state like a Deployment's.
+  if (kind.empty()) return ref.subresource.empty() && is_custom_group(ref.api_group);
   // Pods and workloads written by controllers still feed the state (the
   // containers a later patch is compared with, a pod's service account).
   bool pod_bearing = k8s::find_resource_any_group(ref.resource)->carries_pod();

@@ -21,6 +21,10 @@ struct EventObjectRef {
   std::string name;
   std::string api_group;  // "" for the core group
   std::string api_version;
+  // The object's kind: the table of kinds' for the resource, else, for a
+  // custom resource (is_custom_group), the kind its logged body names; ""
+  // when neither says.
+  std::string kind;
 
   // "deployments/web" style, with the namespace when there is one: "ns/deployments/web".
   std::string display() const;
@@ -71,8 +75,9 @@ struct Event {
 // any write touched by a service account; impersonated or anonymous requests.
 // The rest (reads of leases, events, discovery, and most of a real log) is
 // counted and passed over without decoding further.
-bool may_matter(std::string_view verb, std::string_view resource, std::string_view subresource, std::string_view user,
-                bool impersonated, bool unauthenticated_group);
+// Writes of custom resources (is_custom_group) count: they may carry a pod.
+bool may_matter(std::string_view verb, std::string_view api_group, std::string_view resource,
+                std::string_view subresource, std::string_view user, bool impersonated, bool unauthenticated_group);
 
 // The control plane's own actors: the API server, scheduler, controller
 // manager, nodes, and kube-system controller service accounts.
@@ -99,5 +104,16 @@ std::optional<int64_t> parse_time(std::string_view text);
 
 // The Kubernetes kind of a resource plural the detections know ("pods" -> "Pod"); "" otherwise.
 std::string_view kind_of_resource(std::string_view resource);
+
+// An API group that custom resource definitions serve: a dotted name outside
+// the built-in *.k8s.io groups ("argoproj.io", "apps.openshift.io",
+// "serving.knative.dev"). The API server requires a dot in a CRD's group,
+// and the built-in groups without one (apps, batch, ...) are in the table.
+// Their objects may keep a pod template (an Argo Rollout, a DeploymentConfig).
+bool is_custom_group(std::string_view group);
+
+// The kind of the object `ref` names: its `kind` when the decoder set it,
+// else the table's for its resource; "" when unknown.
+std::string_view kind_of(const EventObjectRef& ref);
 
 }  // namespace kg::audit

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "audit/exec_command.h"
+#include "k8s/object.h"
 
 namespace kg::audit {
 namespace {
@@ -155,6 +156,7 @@ void fill_kind(doc::Node& node, dom::element source, const Event& event) {
 
 // `request` and `response` may be null (absent from the event).
 void decode_bodies(Event& event, const dom::element* request, const dom::element* response) {
+  event.object_ref.kind.assign(kind_of_resource(event.object_ref.resource));
   if (!wants_bodies(event)) return;
   // The control plane's own pod and workload writes only feed the state: the
   // containers' names, images and commands, the pod's annotations and service account.
@@ -173,6 +175,16 @@ void decode_bodies(Event& event, const dom::element* request, const dom::element
   if (response != nullptr && !response->is_null()) {
     event.response_object = to_node(*response, 0, shape_only);
     fill_kind(*event.response_object, *response, event);
+  }
+  // A custom resource: the kind the stored object names, else the request's
+  // when it is the whole object (a patch is not, and a refused write's
+  // response is a Status).
+  auto& ref = event.object_ref;
+  if (ref.kind.empty() && ref.subresource.empty() && is_custom_group(ref.api_group)) {
+    if (event.response_object && event.succeeded()) ref.kind = k8s::string_at(&*event.response_object, "kind");
+    if (ref.kind.empty() && event.request_object && whole_request) {
+      ref.kind = k8s::string_at(&*event.request_object, "kind");
+    }
   }
 }
 
@@ -510,7 +522,7 @@ void gke_event(dom::object root, Event& event) {
 
 // The few fields may_matter() reads, without copying anything.
 bool native_may_matter(dom::object root) {
-  std::string_view verb, resource, subresource, user;
+  std::string_view verb, api_group, resource, subresource, user;
   bool impersonated = false, unauthenticated = false;
   for (auto field : root) {
     std::string_view key = field.key;
@@ -522,6 +534,7 @@ bool native_may_matter(dom::object root) {
       for (auto f : ref) {
         if (f.key == "resource") resource = as_str(f.value);
         else if (f.key == "subresource") subresource = as_str(f.value);
+        else if (f.key == "apiGroup") api_group = as_str(f.value);
       }
     } else if (key == "user") {
       dom::object u;
@@ -539,7 +552,7 @@ bool native_may_matter(dom::object root) {
       impersonated = true;
     }
   }
-  return may_matter(verb, resource, subresource, user, impersonated, unauthenticated);
+  return may_matter(verb, api_group, resource, subresource, user, impersonated, unauthenticated);
 }
 
 simdjson::error_code padded_parse(dom::parser& parser, std::string_view text, dom::element& root) {

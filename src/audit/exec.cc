@@ -84,7 +84,7 @@ void detect_exec(const Event& event, const DetectContext& /*ctx*/, DetectorState
   record.name_space = ref.name_space;
   record.pod = ref.name;
   if (const PodShape* pod =
-          state.shapes.get(object_key(EventObjectRef{"pods", "", ref.name_space, ref.name, "", ""}))) {
+          state.shapes.get(object_key(EventObjectRef{"pods", "", ref.name_space, ref.name, "", "", ""}))) {
     record.service_account = pod->service_account;
   }
   record.audit_id = event.audit_id;

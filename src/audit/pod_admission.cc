@@ -32,7 +32,7 @@ bool reports_an_omission(const rules::Finding& finding) {
 
 void detect_risky_pod(const Event& event, const doc::Node& object, const DetectContext& ctx, std::vector<Alert>& out,
                       std::string_view created_by) {
-  const std::string_view kind = kind_of_resource(event.object_ref.resource);
+  const std::string_view kind = kind_of(event.object_ref);
   k8s::Object view;
   view.ref.api_version = std::string(k8s::string_at(&object, "apiVersion"));
   view.ref.kind = std::string(kind);

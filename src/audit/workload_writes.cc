@@ -106,7 +106,8 @@ void judge_created_by_controller(const Event& event, const doc::Node& pod, const
   if (reference == nullptr && !owner_kind.empty()) {
     std::string resource = owner_kind;
     for (char& c : resource) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    reference = state.shapes.get(object_key(EventObjectRef{resource + "s", "", ref.name_space, owner_name, "", ""}));
+    reference =
+        state.shapes.get(object_key(EventObjectRef{resource + "s", "", ref.name_space, owner_name, "", "", ""}));
     compared_with = fmt::format("the template of {} {}", owner_kind, owner_name);
   }
   if (reference != nullptr && after) {
@@ -194,7 +195,7 @@ void report_change(const Event& event, const ContainerChange& change, bool earli
 
 void detect_pod_writes(const Event& event, const DetectContext& ctx, DetectorState& state, std::vector<Alert>& out) {
   const auto& ref = event.object_ref;
-  if (!is_pod_or_workload(ref.resource)) return;
+  if (!writes_pods(event)) return;
   // status is the controllers' own; exec, attach, ephemeralcontainers have their own detections.
   if (!ref.subresource.empty() && ref.subresource != "scale") return;
   if (!is_write_verb(event.verb)) return;
@@ -203,7 +204,7 @@ void detect_pod_writes(const Event& event, const DetectContext& ctx, DetectorSta
     if (event.succeeded()) state.shapes.erase(key);
   }
   const bool control_plane = ctx.trusted(event);
-  const std::string_view kind = kind_of_resource(ref.resource);
+  const std::string_view kind = kind_of(ref);
   const auto& profiles = ctx.config.settings.sidecar_profiles;
 
   // S2: a workload's service account writing pods or workloads.
@@ -247,7 +248,8 @@ void detect_pod_writes(const Event& event, const DetectContext& ctx, DetectorSta
     // A create by generateName (the controllers' pods): the log's reference
     // has no name, the stored object does; later requests use it.
     std::string_view name = k8s::string_at(after_node->get("metadata"), "name");
-    if (!name.empty()) key = object_key(EventObjectRef{ref.resource, "", ref.name_space, std::string(name), "", ""});
+    if (!name.empty())
+      key = object_key(EventObjectRef{ref.resource, "", ref.name_space, std::string(name), "", "", ""});
   }
   const PodShape* before = state.shapes.get(key);
 
@@ -309,7 +311,7 @@ void detect_ephemeral(const Event& event, const DetectContext& ctx, DetectorStat
   if (ref.resource != "pods" || ref.subresource != "ephemeralcontainers") return;
   if (event.verb != "update" && event.verb != "patch") return;
   const auto& profiles = ctx.config.settings.sidecar_profiles;
-  std::string key = object_key(EventObjectRef{"pods", "", ref.name_space, ref.name, "", ""});
+  std::string key = object_key(EventObjectRef{"pods", "", ref.name_space, ref.name, "", "", ""});
   const PodShape* before = state.shapes.get(key);
   std::vector<const ContainerSummary*> added;
   std::optional<PodShape> after;

@@ -7,6 +7,7 @@
 // the same control plane at the same time.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -261,6 +262,76 @@ TEST(LiveAudit, AttacksRaiseTheirAlertsAndOrdinaryWorkStaysQuiet) {
   }
   // Secret values never appear: the service-account token is not in the output.
   EXPECT_EQ(json.find("Bearer"), std::string::npos);
+}
+
+// A workload of a custom resource: the Argo Rollouts CRD (its schema left
+// open, as a CRD without a controller here), a Rollout created with a
+// privileged container, then a container added by a merge patch. The API
+// server logs both with their bodies (scripts/controlplane/audit-policy.yaml)
+// and `kubeguard audit` judges them as it judges a Deployment.
+TEST(LiveAudit, ARolloutOfACustomResourceIsJudgedLikeADeployment) {
+  std::string why;
+  auto live = live_cluster(&why);
+  if (!live) GTEST_SKIP() << why;
+  const std::string log = controlplane_audit_log();
+  ASSERT_FALSE(log.empty()) << "scripts/controlplane.sh env printed no KUBEGUARD_AUDIT_LOG";
+  const std::string ns = "kg-audit-crd-" + std::to_string(getpid());
+  struct Cleanup {
+    const LiveCluster& live;
+    std::string ns;
+    ~Cleanup() { run_with_kubeconfig(live, "kubectl delete namespace " + ns + " --wait=false >/dev/null 2>&1"); }
+  } cleanup{*live, ns};
+  auto sh = [&](const std::string& command) {
+    std::string out;
+    int rc = run_with_kubeconfig(*live, command + " 2>&1", &out);
+    return std::make_pair(rc, out);
+  };
+  const std::string crd =
+      R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"rollouts.argoproj.io"},"spec":{"group":"argoproj.io","scope":"Namespaced","names":{"plural":"rollouts","singular":"rollout","kind":"Rollout"},"versions":[{"name":"v1alpha1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}})";
+  {
+    auto [rc, out] = sh("echo " + live_detail::quote(crd) +
+                        " | kubectl apply -f - && kubectl wait --for condition=established --timeout=60s "
+                        "crd/rollouts.argoproj.io && kubectl create namespace " +
+                        ns);
+    ASSERT_EQ(rc, 0) << out;
+  }
+  const std::string rollout = fmt::format(
+      R"({{"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{{"name":"web","namespace":"{}"}},"spec":{{"replicas":2,"selector":{{"matchLabels":{{"app":"web"}}}},"strategy":{{"canary":{{"steps":[{{"setWeight":20}}]}}}},"template":{{"metadata":{{"labels":{{"app":"web"}}}},"spec":{{"containers":[{{"name":"app","image":"nginx:1.27","securityContext":{{"privileged":true}}}}]}}}}}}}})",
+      ns);
+  // The CRD's resource may take a moment to be served after it is established.
+  std::pair<int, std::string> created;
+  for (int i = 0; i < 20; ++i) {
+    created = sh("echo " + live_detail::quote(rollout) + " | kubectl create -f -");
+    if (created.first == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  ASSERT_EQ(created.first, 0) << created.second;
+  {
+    auto [rc, out] = sh(
+        "kubectl -n " + ns +
+        R"( patch rollout web --type=merge -p '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.27","securityContext":{"privileged":true}},{"name":"miner","image":"xmrig/xmrig:6.21"}]}}}}')");
+    ASSERT_EQ(rc, 0) << out;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the log backend writes synchronously; a margin
+  std::string json;
+  int code = run_kubeguard("audit -q -f json " + live_detail::quote(log), &json);
+  EXPECT_EQ(code, 1);
+  std::vector<LiveAlert> mine;
+  std::string listing;
+  for (auto& a : parse_alerts(json)) {
+    if (a.ns != ns) continue;
+    listing += a.rule + " " + a.severity + " " + a.resource + "/" + a.name + " " + a.message + "\n";
+    mine.push_back(std::move(a));
+  }
+  auto has = [&](std::string_view rule, std::string_view evidence) {
+    return std::any_of(mine.begin(), mine.end(), [&](const LiveAlert& a) {
+      return a.rule == rule && a.resource == "rollouts" && a.name == "web" &&
+             a.evidence.find(evidence) != std::string::npos;
+    });
+  };
+  EXPECT_TRUE(has("KG-POD-001", "")) << "the privileged container of the created Rollout:\n" << listing;
+  EXPECT_TRUE(has("KG-AUD-017", "")) << listing;
+  EXPECT_TRUE(has("KG-AUD-001", "container=miner;")) << "the container the patch added:\n" << listing;
 }
 
 }  // namespace
