@@ -230,7 +230,14 @@ class ServerTlsDrain : public ServerTls {
 };
 
 TEST_F(ServerTlsDrain, StopAnswersTheRequestInFlightThenRefusesNewConnections) {
+  // A kept-alive connection between requests: one answered, none begun.
+  // (A new connection that has sent nothing yet gets the read timeout to
+  // send its first request, as a client that connects means to send one.)
   auto idle = client();
+  ASSERT_TRUE(idle->send(TlsClient::request("GET", "/healthz", "")));
+  auto first = idle->read();
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200);
   auto busy = client();
   std::string body = review("in-flight");
   std::string whole = TlsClient::request("POST", "/validate", body);

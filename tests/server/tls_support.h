@@ -100,6 +100,10 @@ class TlsClient {
     std::signal(SIGPIPE, SIG_IGN);  // writing to a connection the server closed must fail, not kill the test
     ctx_ = SSL_CTX_new(TLS_client_method());
     if (ctx_ == nullptr || SSL_CTX_load_verify_locations(ctx_, ca_file.c_str(), nullptr) != 1) return false;
+    // A record without application data (a TLS 1.3 session ticket) makes
+    // SSL_read return WANT_READ instead of blocking on the socket for data
+    // that may never come: read() and closed_by_peer() keep their deadlines.
+    SSL_CTX_clear_mode(ctx_, SSL_MODE_AUTO_RETRY);
     if (!client_cert.empty() && (SSL_CTX_use_certificate_chain_file(ctx_, client_cert.c_str()) != 1 ||
                                  SSL_CTX_use_PrivateKey_file(ctx_, client_key.c_str(), SSL_FILETYPE_PEM) != 1)) {
       return false;
