@@ -85,6 +85,7 @@ std::optional<PodShape> pod_shape(const doc::Node& object, std::string_view kind
                                   std::span<const k8s::SidecarProfile> profiles) {
   if (!object.is_mapping()) return std::nullopt;
   k8s::Object view;
+  view.ref.api_version = std::string(k8s::string_at(&object, "apiVersion"));  // a Knative Service is not a Service
   view.ref.kind = std::string(kind);
   view.root = &object;
   auto pod = k8s::pod_spec_of(view, profiles);

@@ -53,6 +53,7 @@ bool writes_pods(const Event& event) {
   for (const auto* body : {&event.response_object, &event.request_object}) {
     if (!*body || !(*body)->is_mapping()) continue;
     k8s::Object view;
+    view.ref.api_version = std::string(k8s::string_at(&**body, "apiVersion"));  // a Knative Service is not a Service
     view.ref.kind = ref.kind;
     view.root = &**body;
     if (k8s::pod_spec_of(view)) return true;

@@ -23,6 +23,7 @@ engine::IgnoreList ignore_list_of_request(const Event& event, const engine::Conf
                                                                                        : nullptr;
   if (body == nullptr || body->get("metadata") == nullptr) return {};
   k8s::Object view;
+  view.ref.api_version = std::string(k8s::string_at(body, "apiVersion"));
   view.ref.kind = std::string(kind_of(event.object_ref));
   view.root = body;
   std::optional<k8s::PodSpecView> pod = k8s::pod_spec_of(view, config.settings.sidecar_profiles);

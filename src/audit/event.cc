@@ -89,7 +89,8 @@ bool bodies_shape_only(const Event& event) {
 }
 
 std::string_view kind_of(const EventObjectRef& ref) {
-  return ref.kind.empty() ? kind_of_resource(ref.resource) : std::string_view(ref.kind);
+  if (!ref.kind.empty()) return ref.kind;
+  return is_custom_group(ref.api_group) ? std::string_view() : kind_of_resource(ref.resource);
 }
 
 bool is_custom_group(std::string_view group) {
@@ -115,10 +116,11 @@ bool wants_bodies(const Event& event) {
   const auto& ref = event.object_ref;
   if (event.verb != "create" && event.verb != "update" && event.verb != "patch") return false;
   if (ref.subresource == "status" || ref.subresource == "scale" || ref.subresource == "binding") return false;
-  std::string_view kind = kind_of_resource(ref.resource);
   // A custom resource's body tells whether it keeps a pod template; its
   // controllers' writes feed the state like a Deployment's.
-  if (kind.empty()) return ref.subresource.empty() && is_custom_group(ref.api_group);
+  if (is_custom_group(ref.api_group)) return ref.subresource.empty();
+  std::string_view kind = kind_of_resource(ref.resource);
+  if (kind.empty()) return false;
   // Pods and workloads written by controllers still feed the state (the
   // containers a later patch is compared with, a pod's service account).
   bool pod_bearing = k8s::find_resource_any_group(ref.resource)->carries_pod();

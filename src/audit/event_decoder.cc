@@ -143,7 +143,7 @@ void fill_kind(doc::Node& node, dom::element source, const Event& event) {
     // taken from the body's own type
   } else {
     const auto& ref = event.object_ref;
-    if (!ref.subresource.empty()) return;
+    if (!ref.subresource.empty() || is_custom_group(ref.api_group)) return;  // not a kind of the table
     kind.assign(kind_of_resource(ref.resource));
     if (kind.empty()) return;
     api_version = ref.api_group.empty() ? ref.api_version : fmt::format("{}/{}", ref.api_group, ref.api_version);
@@ -156,7 +156,10 @@ void fill_kind(doc::Node& node, dom::element source, const Event& event) {
 
 // `request` and `response` may be null (absent from the event).
 void decode_bodies(Event& event, const dom::element* request, const dom::element* response) {
-  event.object_ref.kind.assign(kind_of_resource(event.object_ref.resource));
+  // A custom group's resource is never the table's of the same name (a
+  // Knative "services" is not the core Service).
+  const bool custom = is_custom_group(event.object_ref.api_group);
+  event.object_ref.kind.assign(custom ? std::string_view() : kind_of_resource(event.object_ref.resource));
   if (!wants_bodies(event)) return;
   // The control plane's own pod and workload writes only feed the state: the
   // containers' names, images and commands, the pod's annotations and service account.
@@ -180,7 +183,7 @@ void decode_bodies(Event& event, const dom::element* request, const dom::element
   // when it is the whole object (a patch is not, and a refused write's
   // response is a Status).
   auto& ref = event.object_ref;
-  if (ref.kind.empty() && ref.subresource.empty() && is_custom_group(ref.api_group)) {
+  if (custom && ref.subresource.empty()) {
     if (event.response_object && event.succeeded()) ref.kind = k8s::string_at(&*event.response_object, "kind");
     if (ref.kind.empty() && event.request_object && whole_request) {
       ref.kind = k8s::string_at(&*event.request_object, "kind");

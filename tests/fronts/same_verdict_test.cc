@@ -114,8 +114,15 @@ std::vector<Subject> subjects() {
               s.version = std::string(info->version());
               s.resource = std::string(info->resource);
             } else {
+              // Only a custom resource's group (dotted) can serve a kind the
+              // table does not know; "v1" DeploymentConfigs of old OpenShift
+              // manifests would be refused by the API server, so no other
+              // front ever sees them.
               std::string_view api_version = object.ref.api_version;
               size_t slash = api_version.find('/');
+              if (slash == std::string_view::npos || api_version.substr(0, slash).find('.') == std::string_view::npos) {
+                continue;
+              }
               s.group = std::string(api_version.substr(0, slash));
               s.version = std::string(api_version.substr(slash + 1));
               for (char c : object.ref.kind)
