@@ -275,12 +275,8 @@ TEST(LiveAudit, ARolloutOfACustomResourceIsJudgedLikeADeployment) {
   if (!live) GTEST_SKIP() << why;
   const std::string log = controlplane_audit_log();
   ASSERT_FALSE(log.empty()) << "scripts/controlplane.sh env printed no KUBEGUARD_AUDIT_LOG";
-  const std::string ns = "kg-audit-crd-" + std::to_string(getpid());
-  struct Cleanup {
-    const LiveCluster& live;
-    std::string ns;
-    ~Cleanup() { run_with_kubeconfig(live, "kubectl delete namespace " + ns + " --wait=false >/dev/null 2>&1"); }
-  } cleanup{*live, ns};
+  const LiveNamespace space(*live, "kg-audit-crd");
+  const std::string& ns = space.name();
   auto sh = [&](const std::string& command) {
     std::string out;
     int rc = run_with_kubeconfig(*live, command + " 2>&1", &out);
@@ -291,10 +287,10 @@ TEST(LiveAudit, ARolloutOfACustomResourceIsJudgedLikeADeployment) {
   {
     auto [rc, out] = sh("echo " + live_detail::quote(crd) +
                         " | kubectl apply -f - && kubectl wait --for condition=established --timeout=60s "
-                        "crd/rollouts.argoproj.io && kubectl create namespace " +
-                        ns);
+                        "crd/rollouts.argoproj.io");
     ASSERT_EQ(rc, 0) << out;
   }
+  ASSERT_EQ(space.create(), "");
   const std::string rollout = fmt::format(
       R"({{"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{{"name":"web","namespace":"{}"}},"spec":{{"replicas":2,"selector":{{"matchLabels":{{"app":"web"}}}},"strategy":{{"canary":{{"steps":[{{"setWeight":20}}]}}}},"template":{{"metadata":{{"labels":{{"app":"web"}}}},"spec":{{"containers":[{{"name":"app","image":"nginx:1.27","securityContext":{{"privileged":true}}}}]}}}}}}}})",
       ns);

@@ -25,16 +25,6 @@
 namespace kg::testing {
 namespace {
 
-std::string env_value(const std::string& env, const std::string& name) {
-  const std::string key = "export " + name + "=";
-  size_t at = env.find(key);
-  if (at == std::string::npos) return {};
-  size_t end = env.find('\n', at);
-  std::string value = env.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
-  if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') value = value.substr(1, value.size() - 2);
-  return value;
-}
-
 // What the recording depends on: a new matrix is a new recording.
 std::string matrix_fingerprint() {
   std::string all;

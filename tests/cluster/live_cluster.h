@@ -9,6 +9,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -86,19 +87,25 @@ inline int run_with_kubeconfig(const LiveCluster& cluster, const std::string& co
   return live_detail::run("export KUBECONFIG=" + live_detail::quote(cluster.kubeconfig) + "; " + command, out);
 }
 
+// The value `name` has in `env`, the text of `scripts/controlplane.sh env`
+// ("export NAME=value" lines, the value maybe in single quotes); "" when absent.
+inline std::string env_value(const std::string& env, const std::string& name) {
+  const std::string key = "export " + name + "=";
+  size_t at = env.find(key);
+  if (at == std::string::npos) return {};
+  size_t end = env.find('\n', at);
+  std::string value = env.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+  if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') value = value.substr(1, value.size() - 2);
+  return value;
+}
+
 // The audit log the control plane's API server writes (KUBEGUARD_AUDIT_LOG
 // of `scripts/controlplane.sh env`), or "" when it prints none.
 inline std::string controlplane_audit_log() {
   std::string env;
   std::string script = std::string(KG_SOURCE_DIR) + "/scripts/controlplane.sh";
   if (live_detail::run(live_detail::quote(script) + " env", &env) != 0) return {};
-  const std::string key = "export KUBEGUARD_AUDIT_LOG=";
-  size_t at = env.find(key);
-  if (at == std::string::npos) return {};
-  size_t end = env.find('\n', at);
-  std::string path = env.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
-  if (path.size() >= 2 && path.front() == '\'' && path.back() == '\'') path = path.substr(1, path.size() - 2);
-  return path;
+  return env_value(env, "KUBEGUARD_AUDIT_LOG");
 }
 
 // Shell text that waits (up to 30 s) until namespace `ns` has its default
@@ -107,5 +114,34 @@ inline std::string wait_for_default_service_account(const std::string& ns) {
   return "for i in $(seq 60); do kubectl -n " + ns +
          " get serviceaccount default >/dev/null 2>&1 && break; sleep 0.5; done";
 }
+
+// A namespace of the test's own ("PREFIX-PID"), deleted without waiting
+// however the test ends.
+class LiveNamespace {
+ public:
+  LiveNamespace(const LiveCluster& cluster, const std::string& prefix)
+      : cluster_(cluster), name_(prefix + "-" + std::to_string(::getpid())) {}
+  ~LiveNamespace() {
+    run_with_kubeconfig(cluster_, "kubectl delete namespace " + name_ + " --wait=false >/dev/null 2>&1");
+  }
+  LiveNamespace(const LiveNamespace&) = delete;
+  LiveNamespace& operator=(const LiveNamespace&) = delete;
+
+  // Creates it and waits for its default service account; "" when done,
+  // else what kubectl said.
+  std::string create() const {
+    std::string out;
+    int rc = run_with_kubeconfig(
+        cluster_,
+        "kubectl create namespace " + name_ + " >/dev/null && " + wait_for_default_service_account(name_) + " 2>&1",
+        &out);
+    return rc == 0 ? std::string() : "kubectl create namespace " + name_ + ": " + out;
+  }
+  const std::string& name() const { return name_; }
+
+ private:
+  const LiveCluster& cluster_;
+  std::string name_;
+};
 
 }  // namespace kg::testing

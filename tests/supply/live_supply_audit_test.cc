@@ -76,21 +76,10 @@ TEST(LiveSupplyAudit, E2EEventsThatBringUnsignedOrUntrustedImagesAreReported) {
   ASSERT_EQ(reg.push_repositories({"kg/signed", "kg/unsigned", "kg/wrongkey"}), "");
 
   const std::string since = utc_now_rfc3339();
-  const std::string ns = "kg-supply-audit-" + std::to_string(::getpid());
-  struct Cleanup {
-    const kg::testing::LiveCluster& live;
-    std::string ns;
-    ~Cleanup() {
-      kg::testing::run_with_kubeconfig(live, "kubectl delete namespace " + ns + " --wait=false >/dev/null 2>&1");
-    }
-  } cleanup{*live, ns};
+  const kg::testing::LiveNamespace space(*live, "kg-supply-audit");
+  ASSERT_EQ(space.create(), "");
+  const std::string& ns = space.name();
   std::string out;
-  ASSERT_EQ(kg::testing::run_with_kubeconfig(*live,
-                                             "kubectl create namespace " + ns + " >/dev/null && " +
-                                                 kg::testing::wait_for_default_service_account(ns) + " 2>&1",
-                                             &out),
-            0)
-      << out;
   auto create_pod = [&](const std::string& name, const std::string& image) {
     std::string pod = fmt::format(
         "apiVersion: v1\nkind: Pod\nmetadata: {{name: {}, namespace: {}}}\nspec:\n  containers:\n"

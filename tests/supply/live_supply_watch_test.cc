@@ -42,21 +42,10 @@ TEST(LiveSupplyWatch, E2EUnsignedAndUntrustedPodsAreReportedAsTheyAppear) {
   ASSERT_EQ(reg.error(), "");
   ASSERT_EQ(reg.push_repositories({"kg/signed", "kg/unsigned", "kg/wrongkey"}), "");
 
-  std::string ns = "kg-supply-watch-" + std::to_string(::getpid());
-  struct Cleanup {
-    const kg::testing::LiveCluster& live;
-    std::string ns;
-    ~Cleanup() {
-      kg::testing::run_with_kubeconfig(live, "kubectl delete namespace " + ns + " --wait=false >/dev/null 2>&1");
-    }
-  } cleanup{*live, ns};
+  const kg::testing::LiveNamespace space(*live, "kg-supply-watch");
+  ASSERT_EQ(space.create(), "");
+  const std::string& ns = space.name();
   std::string out;
-  ASSERT_EQ(kg::testing::run_with_kubeconfig(*live,
-                                             "kubectl create namespace " + ns + " >/dev/null && " +
-                                                 kg::testing::wait_for_default_service_account(ns) + " 2>&1",
-                                             &out),
-            0)
-      << out;
 
   kg::testing::TempTree tree;
   std::string config = tree.write(
