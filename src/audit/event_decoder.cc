@@ -154,6 +154,21 @@ void fill_kind(doc::Node& node, dom::element source, const Event& event) {
   }
 }
 
+// Whether `body` keeps a pod template whose spec lists containers where the
+// built-in controllers keep one. Asked of a custom resource before its
+// bodies are decoded: most custom resources written often (policy reports,
+// endpoints, certificates) keep none, and are passed over undecoded.
+bool keeps_pod_template(const dom::element* body) {
+  if (body == nullptr || !body->is_object()) return false;
+  for (const char* pointer : {"/spec/template/spec/containers", "/spec/jobTemplate/spec/template/spec/containers"}) {
+    dom::array containers;
+    if (body->at_pointer(pointer).get_array().get(containers) == simdjson::SUCCESS && containers.size() > 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // `request` and `response` may be null (absent from the event).
 void decode_bodies(Event& event, const dom::element* request, const dom::element* response) {
   // A custom group's resource is never the table's of the same name (a
@@ -161,6 +176,7 @@ void decode_bodies(Event& event, const dom::element* request, const dom::element
   const bool custom = is_custom_group(event.object_ref.api_group);
   event.object_ref.kind.assign(custom ? std::string_view() : kind_of_resource(event.object_ref.resource));
   if (!wants_bodies(event)) return;
+  if (custom && !keeps_pod_template(response) && !keeps_pod_template(request)) return;
   // The control plane's own pod and workload writes only feed the state: the
   // containers' names, images and commands, the pod's annotations and service account.
   bool shape_only = bodies_shape_only(event);

@@ -195,7 +195,9 @@ void report_change(const Event& event, const ContainerChange& change, bool earli
 
 void detect_pod_writes(const Event& event, const DetectContext& ctx, DetectorState& state, std::vector<Alert>& out) {
   const auto& ref = event.object_ref;
-  if (!writes_pods(event)) return;
+  // A custom resource says it keeps a pod only in its body: a delete, or a
+  // refused write, has none, and counts when the object was seen as a workload.
+  if (!writes_pods(event) && !(is_custom_group(ref.api_group) && state.shapes.get(object_key(ref)) != nullptr)) return;
   // status is the controllers' own; exec, attach, ephemeralcontainers have their own detections.
   if (!ref.subresource.empty() && ref.subresource != "scale") return;
   if (!is_write_verb(event.verb)) return;

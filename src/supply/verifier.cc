@@ -321,13 +321,21 @@ VerifyDetail ImageVerifier::verify(std::string_view image) const {
     return d;
   }
   InFlight<VerifyDetail>::Done done{impl_->cache_mutex, impl_->verifying, image};
-  VerifyDetail d = impl_->verify(image);
-  if (impl_->options.fail_open && d.verdict.status == ImageTrustStatus::Unreachable) {
+  VerifyDetail d;
+  try {
+    d = impl_->verify(image);
+  } catch (...) {
+    mine.set_exception(std::current_exception());  // the waiting callers get the same error
+    throw;
+  }
+  // Unreachable registries (busy ones included) are asked again next time,
+  // in either failure mode; the rest is kept.
+  const bool transient = d.verdict.status == ImageTrustStatus::Unreachable;
+  if (impl_->options.fail_open && transient) {
     d.verdict.status = ImageTrustStatus::NoPolicy;
     d.verdict.reason = "passed unverified (failure mode open): " + d.verdict.reason;
   }
-  // Unreachable registries are asked again next time; the rest is kept.
-  if (d.verdict.status != ImageTrustStatus::Unreachable) {
+  if (!transient) {
     std::lock_guard cache(impl_->cache_mutex);
     if (impl_->by_image.size() >= 4096) impl_->by_image.clear();
     impl_->by_image.insert_or_assign(std::string(image), Impl::Cached{d, Clock::now()});
@@ -353,7 +361,13 @@ rules::ImageContents ImageVerifier::contents(std::string_view image) const {
   }
   if (theirs) return theirs->get().contents;
   InFlight<ContentsRead>::Done done{impl_->cache_mutex, impl_->reading, image};
-  ContentsRead read = impl_->read_contents(image);
+  ContentsRead read;
+  try {
+    read = impl_->read_contents(image);
+  } catch (...) {
+    mine.set_exception(std::current_exception());
+    throw;
+  }
   if (!read.transient) {
     std::lock_guard cache(impl_->cache_mutex);
     if (impl_->contents_by_image.size() >= 4096) impl_->contents_by_image.clear();
@@ -373,8 +387,7 @@ RegistryStats ImageVerifier::stats() const {
   }
   RegistryStats total;
   for (auto* slot : slots) {
-    std::lock_guard busy(slot->busy);  // a client's counters change while it works
-    RegistryStats s = slot->client->stats();
+    RegistryStats s = slot->client->stats();  // its own lock: never waits for a verification
     total.requests += s.requests;
     total.cache_hits += s.cache_hits;
     total.retries += s.retries;

@@ -69,6 +69,29 @@ TEST(AuditCustomWorkload, AContainerAddedToARolloutByPatchIsCritical) {
   EXPECT_EQ(added[0]->object_ref.name, "web");
 }
 
+TEST(AuditCustomWorkload, AServiceAccountWritingOrDeletingARolloutIsReportedAsForADeployment) {
+  auto d = make_detector();
+  const std::string body = rollout(container("app", "nginx:1.27"));
+  run(d, rollout_event("create", body, body));
+  const std::string sa = "system:serviceaccount:ci:deployer";
+  Ev patch = rollout_event("patch", R"({"metadata":{"labels":{"tier":"web"}}})", body);
+  patch.user = sa;
+  auto patched = of_rule(run(d, patch), "KG-AUD-008");
+  ASSERT_EQ(patched.size(), 1u);
+  EXPECT_NE(patched[0]->message.find("rollouts"), std::string::npos) << patched[0]->message;
+  // A delete carries no body: the Rollout is known as a workload from its create.
+  Ev del = rollout_event("delete", "", "");
+  del.user = sa;
+  del.id = "id-delete";
+  auto deleted = of_rule(run(d, del), "KG-AUD-008");
+  ASSERT_EQ(deleted.size(), 1u);
+  EXPECT_NE(deleted[0]->message.find("delete"), std::string::npos) << deleted[0]->message;
+  // Once deleted it is forgotten: deleting an unknown custom resource says nothing.
+  Ev again = del;
+  again.id = "id-delete-2";
+  EXPECT_TRUE(of_rule(run(d, again), "KG-AUD-008").empty());
+}
+
 TEST(AuditCustomWorkload, CustomResourcesWithoutAPodAndStatusWritesRaiseNothing) {
   auto d = make_detector();
   // A Prometheus keeps no pod template: nothing to judge, however it is written.

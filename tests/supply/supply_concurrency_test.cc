@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -47,6 +48,7 @@ class SilentListener {
         if (::poll(&p, 1, 50) <= 0) continue;
         int c = ::accept(fd_, nullptr, nullptr);
         if (c < 0) continue;
+        std::lock_guard lock(mutex_);
         held_.push_back(c);
         ++accepted_;
       }
@@ -55,8 +57,14 @@ class SilentListener {
   ~SilentListener() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
-    for (int c : held_) ::close(c);
+    release();
     if (fd_ >= 0) ::close(fd_);
+  }
+  // Closes the connections held so far: their clients stop waiting.
+  void release() {
+    std::lock_guard lock(mutex_);
+    for (int c : held_) ::close(c);
+    held_.clear();
   }
   SilentListener(const SilentListener&) = delete;
   SilentListener& operator=(const SilentListener&) = delete;
@@ -69,7 +77,8 @@ class SilentListener {
   int port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<int> accepted_{0};
-  std::vector<int> held_;  // the accepting thread's alone
+  std::mutex mutex_;
+  std::vector<int> held_;
   std::thread thread_;
 };
 
@@ -89,7 +98,11 @@ TEST(SupplyConcurrency, AStuckRegistryDelaysNoCachedVerdictAndNoOtherRegistry) {
   auto parsed = engine::load_config_file(tree.write("kubeguard.yaml", config), testing::catalog());
   ASSERT_TRUE(parsed.errors.empty()) << doc::format_error(parsed.errors[0]);
   VerifierOptions options;
-  options.budget = std::chrono::seconds(8);  // the stuck verification's length; the rest must fit well inside it
+  // The stuck verification would last this long; the checks below must fit
+  // well inside it, then the silent registry lets it go.
+  options.budget = std::chrono::seconds(60);
+  options.registry.connect_timeout_seconds = 60;  // the TLS handshake counts as connecting
+  options.registry.request_timeout_seconds = 60;
   options.registry.attempts = 1;
   auto made = ImageVerifier::create(parsed.config.image_policies, options);
   ASSERT_TRUE(made) << made.error().message;
@@ -123,6 +136,7 @@ TEST(SupplyConcurrency, AStuckRegistryDelaysNoCachedVerdictAndNoOtherRegistry) {
   EXPECT_EQ(other.status, ImageTrustStatus::Unsigned) << other.reason;
   EXPECT_EQ(stuck_done.load(), 0) << "the other registry's verification waited for the stuck one";
 
+  silent.release();  // the handshake fails now: the stuck verification ends, unreachable
   a.join();
   b.join();
   EXPECT_EQ(first.verdict.status, ImageTrustStatus::Unreachable) << first.verdict.reason;
@@ -132,6 +146,34 @@ TEST(SupplyConcurrency, AStuckRegistryDelaysNoCachedVerdictAndNoOtherRegistry) {
   EXPECT_EQ(second.verdict.reason, first.verdict.reason);
   EXPECT_TRUE(second.cached);
   EXPECT_EQ(silent.accepted(), 1);
+}
+
+// --image-failure open: an unreachable registry's image passes with the
+// reason kept, and is asked about again next time (never cached as passed).
+TEST(SupplyConcurrency, FailOpenPassesAnUnreachableImageAndAsksAgainNextTime) {
+  SilentListener silent;  // never answers: each verification ends at its 2 s budget
+  ASSERT_GT(silent.port(), 0);
+  const std::string registry = fmt::format("127.0.0.1:{}", silent.port());
+  testing::TempTree tree;
+  std::string config = fmt::format("imagePolicies:\n  - images: [\"{}/kg/*\"]\n    keys: [{}]\n", registry,
+                                   TestRegistry::data("keys/cosign.pub"));
+  auto parsed = engine::load_config_file(tree.write("kubeguard.yaml", config), testing::catalog());
+  ASSERT_TRUE(parsed.errors.empty()) << doc::format_error(parsed.errors[0]);
+  VerifierOptions options;
+  options.fail_open = true;
+  options.budget = std::chrono::seconds(2);
+  options.registry.attempts = 1;
+  auto made = ImageVerifier::create(parsed.config.image_policies, options);
+  ASSERT_TRUE(made) << made.error().message;
+  const std::string image = registry + "/kg/app:v1";
+  auto first = (*made)->verify(image);
+  EXPECT_EQ(first.verdict.status, ImageTrustStatus::NoPolicy);
+  EXPECT_TRUE(first.verdict.reason.starts_with("passed unverified (failure mode open): ")) << first.verdict.reason;
+  int before = silent.accepted();
+  auto second = (*made)->verify(image);
+  EXPECT_EQ(second.verdict.status, ImageTrustStatus::NoPolicy);
+  EXPECT_FALSE(second.cached);
+  EXPECT_GT(silent.accepted(), before) << "asked the registry again";
 }
 
 }  // namespace
