@@ -20,6 +20,9 @@
 #                        from the token server; its JSON-lines log is token.log)
 #   KUBEGUARD_REG_TOKEN_PORT  the token server's port (default 0: any free port)
 #   KUBEGUARD_REG_TOKEN_TTL   token lifetime in seconds (default 300)
+#   KUBEGUARD_REG_TOKEN_BACKDATE  issue tokens this many seconds in the past
+#                        (default 0; the registry forgives 60 s past exp, so
+#                        TTL 5 and 60 give tokens that expire within 5 s)
 #   KUBEGUARD_REG_PYTHON the token server's python3 (default: Debian's, which
 #                        sees python3-cryptography)
 # The password is random per run dir and stored only in the run dir (mode 600):
@@ -34,8 +37,9 @@ REG_BIN="${KUBEGUARD_REG_BIN:-$(command -v docker-registry || true)}"
 TIMEOUT="${KUBEGUARD_REG_TIMEOUT:-30}"
 TOKEN_PORT="${KUBEGUARD_REG_TOKEN_PORT:-0}"
 TOKEN_TTL="${KUBEGUARD_REG_TOKEN_TTL:-300}"
+TOKEN_BACKDATE="${KUBEGUARD_REG_TOKEN_BACKDATE:-0}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-HELP_END=27
+HELP_END=30
 # The token auth names: the registry accepts tokens whose aud is SERVICE and
 # whose iss is ISSUER; clients echo SERVICE back from the challenge.
 SERVICE=kubeguard-test-registry
@@ -260,7 +264,7 @@ start_token_server() {
     --tls-cert "$RUN/pki/token.crt" --tls-key "$RUN/pki/token.key" \
     --signing-key "$RUN/pki/token-signing.key" --signing-cert "$RUN/pki/token-signing.crt" \
     --issuer "$ISSUER" --service "$SERVICE" --user "$USER_NAME" --password-file "$RUN/password" \
-    --log "$RUN/token.log" --ttl "$TOKEN_TTL" >>"$RUN/token-server.log" 2>&1 </dev/null 8>&- &
+    --log "$RUN/token.log" --ttl "$TOKEN_TTL" --backdate "$TOKEN_BACKDATE" >>"$RUN/token-server.log" 2>&1 </dev/null 8>&- &
   pid=$!
   printf '%s\n' "$pid" >"$RUN/token.pid"
   deadline=$((SECONDS + TIMEOUT))

@@ -100,9 +100,13 @@ class Issuer:
         self.issuer = args.issuer
         self.service = args.service
         self.ttl = args.ttl
+        self.backdate = args.backdate
 
     def token(self, subject: str, access) -> tuple:
-        now = int(time.time())
+        # A backdated token is what a token server whose clock runs behind
+        # issues; tests use it to see a token expire within seconds, since
+        # the registry forgives 60 s of skew past exp.
+        now = int(time.time()) - self.backdate
         jti = secrets.token_hex(16)
         header = {"typ": "JWT", "alg": "ES256", "x5c": self.x5c}
         claims = {
@@ -270,6 +274,7 @@ def main():
     p.add_argument("--password-file", required=True)
     p.add_argument("--log", required=True, help="JSON lines, one per request")
     p.add_argument("--ttl", type=int, default=300, help="token lifetime in seconds")
+    p.add_argument("--backdate", type=int, default=0, help="issue tokens as if the clock were this many seconds behind")
     args = p.parse_args()
 
     with open(args.password_file, encoding="utf-8") as f:
