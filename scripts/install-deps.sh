@@ -64,6 +64,7 @@ EXTRA_PACKAGES=(
   docker-registry    # the real OCI registry of the supply-chain tests (scripts/registry.sh)
   apache2-utils      # htpasswd: the test registry's basic-auth file
   skopeo             # pushes the test images and signed fixtures to the test registry
+  python3-cryptography # signs the token server's JWTs (scripts/registry/token_server.py, token mode)
   umoci              # builds the tiny test images from a tar of files
   libarchive-dev     # reads image layers (tar with gzip or zstd) for their contents (src/supply/layer_reader.cc)
   chromium           # loads the HTML report headless: no console error, no request, a screenshot (~60 s, 124 MB)

@@ -77,7 +77,7 @@ std::string TestRegistry::run(const std::string& command) const {
   return rc == 0 ? std::string() : fmt::format("`{}` failed ({}): {}", command, rc, out.empty() ? "(no output)" : out);
 }
 
-TestRegistry::TestRegistry() {
+TestRegistry::TestRegistry(RegistryAuth auth, int token_seconds) : auth_(auth) {
   for (const char* tool : {"docker-registry", "skopeo", "htpasswd"}) {
     if (std::system(fmt::format("command -v {} >/dev/null 2>&1", tool).c_str()) != 0) {
       error_ = fmt::format("{} is not installed (scripts/install-deps.sh installs it)", tool);
@@ -93,7 +93,15 @@ TestRegistry::TestRegistry() {
   for (int attempt = 0; attempt < 3; ++attempt) {
     int port = free_port();
     address_ = fmt::format("127.0.0.1:{}", port);
-    env_ = fmt::format("KUBEGUARD_REG_DIR={} KUBEGUARD_REG_PORT={}", dir_, port);
+    // The mode is always named, so a KUBEGUARD_REG_AUTH_MODE left in the
+    // environment (from `registry.sh env`) cannot change what a test gets.
+    env_ = fmt::format("KUBEGUARD_REG_DIR={} KUBEGUARD_REG_PORT={} KUBEGUARD_REG_AUTH_MODE={}", dir_, port,
+                       auth == RegistryAuth::Token ? "token" : "basic");
+    if (auth == RegistryAuth::Token) {
+      env_ += token_seconds > 0
+                  ? fmt::format(" KUBEGUARD_REG_TOKEN_TTL={} KUBEGUARD_REG_TOKEN_BACKDATE=60", token_seconds)
+                  : std::string(" KUBEGUARD_REG_TOKEN_TTL=300 KUBEGUARD_REG_TOKEN_BACKDATE=0");
+    }
     error_ = run(fmt::format("bash {} start >/dev/null", source("scripts/registry.sh")));
     if (error_.empty()) break;
   }

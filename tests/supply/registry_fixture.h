@@ -1,5 +1,6 @@
 // A real registry for the supply-chain tests: scripts/registry.sh (Debian's
-// docker-registry with TLS and htpasswd basic auth) on a free loopback port
+// docker-registry with TLS and htpasswd basic auth, or in token mode Bearer
+// tokens from scripts/registry/token_server.py) on a free loopback port
 // with its own run dir, filled from the signed OCI layout in
 // tests/supply/data by skopeo (digests preserved). The registry is a declared
 // dependency (scripts/install-deps.sh): when it is missing the tests fail,
@@ -12,9 +13,18 @@
 
 namespace kg::testing {
 
+// How the registry asks for credentials: Basic (htpasswd) answers the
+// user and password itself; Token sends clients to the token server for a
+// Bearer token, asked for with the same user and password.
+enum class RegistryAuth { Basic, Token };
+
 class TestRegistry {
  public:
-  TestRegistry();
+  // token_seconds > 0 (token mode): the registry accepts each token for that
+  // many seconds only. The token server backdates its tokens by the 60 s of
+  // clock skew distribution forgives past exp, so a test sees a token
+  // expire without waiting a minute.
+  explicit TestRegistry(RegistryAuth auth = RegistryAuth::Basic, int token_seconds = 0);
   ~TestRegistry();
   TestRegistry(const TestRegistry&) = delete;
   TestRegistry& operator=(const TestRegistry&) = delete;
@@ -41,6 +51,10 @@ class TestRegistry {
   std::string ca_file() const { return dir_ + "/pki/ca.crt"; }
   std::string docker_config() const { return dir_ + "/docker/config.json"; }
   std::string password() const;
+  RegistryAuth auth() const { return auth_; }
+  // Token mode: the token server's log, one JSON object per request (client,
+  // account, auth, scopes, granted, status; never a password or token).
+  std::string token_log() const { return dir_ + "/token.log"; }
 
   // tests/supply/data paths and the digests the fixture script recorded.
   static std::string data(const std::string& relative);
@@ -49,6 +63,7 @@ class TestRegistry {
 
  private:
   std::string run(const std::string& command) const;
+  RegistryAuth auth_;
   std::string dir_;
   std::string address_;
   std::string env_;
