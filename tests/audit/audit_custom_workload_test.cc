@@ -76,14 +76,16 @@ TEST(AuditCustomWorkload, AServiceAccountWritingOrDeletingARolloutIsReportedAsFo
   const std::string sa = "system:serviceaccount:ci:deployer";
   Ev patch = rollout_event("patch", R"({"metadata":{"labels":{"tier":"web"}}})", body);
   patch.user = sa;
-  auto patched = of_rule(run(d, patch), "KG-AUD-008");
+  auto patch_alerts = run(d, patch);  // of_rule points into it
+  auto patched = of_rule(patch_alerts, "KG-AUD-008");
   ASSERT_EQ(patched.size(), 1u);
   EXPECT_NE(patched[0]->message.find("rollouts"), std::string::npos) << patched[0]->message;
   // A delete carries no body: the Rollout is known as a workload from its create.
   Ev del = rollout_event("delete", "", "");
   del.user = sa;
   del.id = "id-delete";
-  auto deleted = of_rule(run(d, del), "KG-AUD-008");
+  auto delete_alerts = run(d, del);
+  auto deleted = of_rule(delete_alerts, "KG-AUD-008");
   ASSERT_EQ(deleted.size(), 1u);
   EXPECT_NE(deleted[0]->message.find("delete"), std::string::npos) << deleted[0]->message;
   // Once deleted it is forgotten: deleting an unknown custom resource says nothing.
