@@ -213,11 +213,14 @@ TEST(LiveNodeWatch, PodsFromTheApiServerNameTheContainer) {
   node::Monitor monitor({}, engine_config, std::move(*pods),
                         [&](rules::Finding&& f) { found.push_back(std::move(f)); });
   testing::Processes procs;
-  procs.add(testing::spawn({"/bin/sleep", "5"}, container.procs()));  // the entrypoint: not a shell
+  // Long-lived processes and a generous deadline: the sanitizer build's
+  // monitor is several times slower on a loaded machine, and the loop ends
+  // as soon as the shell is named (the processes are stopped on the way out).
+  procs.add(testing::spawn({"/bin/sleep", "60"}, container.procs()));  // the entrypoint: not a shell
   monitor.start();
-  pid_t shell = procs.add(testing::spawn({"/bin/bash", "-c", "sleep 3; true"}, container.procs()));
+  pid_t shell = procs.add(testing::spawn({"/bin/bash", "-c", "sleep 60; true"}, container.procs()));
   std::string pid_path = "pid " + std::to_string(shell);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   const rules::Finding* raised = nullptr;
   while (raised == nullptr && std::chrono::steady_clock::now() < deadline) {
     monitor.step(std::chrono::milliseconds(20));
