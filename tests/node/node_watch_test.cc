@@ -529,6 +529,26 @@ TEST(NodeWatch, PollingWithoutTheProcessConnector) {
   EXPECT_LT(found->at - t0, kWithin);
 }
 
+// Without exec events, a process first seen running one program (a shell, or
+// a child between fork and exec) that then execs another keeps its PID and
+// start time: the walk of /proc must still look at what it runs now.
+TEST(NodeWatch, PollingSeesTheProgramAProcessExecsLater) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (/proc of every process)";
+  testing::TempTree tree;
+  Watch watch;
+  node::MonitorOptions options;
+  options.process_events = false;
+  options.sniff = false;
+  watch.start(options);
+  Processes procs;
+  std::string miner = tree.path("xmrig");
+  std::filesystem::create_symlink("/bin/sleep", miner);
+  // Long enough as a shell for several polls (250 ms apart) to see it so.
+  pid_t pid = procs.add(spawn({"/bin/sh", "-c", "sleep 1.5; exec " + miner + " 3"}));
+  const auto* found = watch.wait_for("KG-RT-001", pid, kGiveUp);
+  ASSERT_NE(found, nullptr) << "the miner the shell became was never looked at";
+}
+
 }  // namespace
 }  // namespace kg
 

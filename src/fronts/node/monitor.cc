@@ -183,12 +183,20 @@ std::optional<ContainerIdentity> Monitor::container_of(int pid) const {
 void Monitor::look_at(int pid) {
   auto p = read_process(options_.proc_root, pid);
   if (!p) return;
+  std::string program = p->argv.empty() ? std::string() : program_of(*p);
   auto seen = seen_.find(pid);
-  if (seen != seen_.end() && seen->second.start == p->start_ticks) return;
+  if (seen != seen_.end() && seen->second.start == p->start_ticks) {
+    // The same process. Unless it ran another program since (an exec keeps
+    // the PID and start time; without exec events only the program tells):
+    // a process seen between fork and exec is looked at again once it runs
+    // what it was started for, in the cgroup it was moved to.
+    auto known = programs_.find(pid);
+    if (known == programs_.end() ? program.empty() : known->second == program) return;
+  }
   seen_[pid] = Seen{p->start_ticks, netns_of(options_.proc_root, pid)};
   if (p->argv.empty()) return;  // kernel threads, zombies
   auto container = container_of(pid);
-  programs_[pid] = program_of(*p);
+  programs_[pid] = std::move(program);
   evaluate(*p, container);
 }
 
