@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "cluster/api_client.h"
@@ -216,8 +217,15 @@ TEST(LiveNodeWatch, PodsFromTheApiServerNameTheContainer) {
   // Long-lived processes and a generous deadline: the sanitizer build's
   // monitor is several times slower on a loaded machine, and the loop ends
   // as soon as the shell is named (the processes are stopped on the way out).
-  procs.add(testing::spawn({"/bin/sleep", "60"}, container.procs()));  // the entrypoint: not a shell
-  monitor.start();
+  pid_t entrypoint = procs.add(testing::spawn({"/bin/sleep", "60"}, container.procs()));  // not a shell
+  // The entrypoint runs (moved into the container, exec done) before the
+  // monitor starts, as on a node: a shell the monitor saw before the
+  // entrypoint, started in the same clock tick, would pass for the entrypoint.
+  for (int i = 0;
+       i < 1000 && !testing::read_file(fmt::format("/proc/{}/cmdline", entrypoint)).starts_with("/bin/sleep"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const node::MonitorSources sources = monitor.start();
   pid_t shell = procs.add(testing::spawn({"/bin/bash", "-c", "sleep 60; true"}, container.procs()));
   std::string pid_path = "pid " + std::to_string(shell);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -228,7 +236,11 @@ TEST(LiveNodeWatch, PodsFromTheApiServerNameTheContainer) {
       if (f.rule_id == "KG-RT-005" && f.path == pid_path) raised = &f;
     }
   }
-  ASSERT_NE(raised, nullptr);
+  std::string listing;
+  for (const auto& f : found) listing += f.rule_id + " " + f.path + " " + f.message + "\n";
+  ASSERT_NE(raised, nullptr) << "shell pid " << shell << ", process events " << (sources.process_events ? "on" : "off")
+                             << "; findings:\n"
+                             << listing;
   EXPECT_EQ(raised->object.display(), "Pod " + ns + "/web");
   EXPECT_EQ(raised->container, "web");
 }
